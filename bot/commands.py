@@ -1,0 +1,197 @@
+"""The ``/track`` command language, parsed by a pure function.
+
+``parse_command`` never raises: whatever a user types becomes one of the command records below,
+and text it cannot read becomes :class:`Invalid` (with a correct example) or :class:`Unknown`
+(with a "did you mean").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a task or project phrase; ``quoted`` words are never read as keywords."""
+
+    text: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """``/track`` or ``/track status``: the running timer and today's total."""
+
+
+@dataclass(frozen=True)
+class Start:
+    """``/track start <task> [in <project>] [: notes]``.
+
+    ``words`` is the task phrase, possibly with ``in <project>`` and trailing notes in it: which
+    words are task, project and notes is settled against the user's TrackingTime data by
+    :mod:`bot.services.matching`. ``notes`` is set when the user separated notes with ``:``.
+    """
+
+    words: tuple[Token, ...]
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """``/track stop``."""
+
+
+@dataclass(frozen=True)
+class Connect:
+    """``/track connect``: open the App Password modal."""
+
+
+@dataclass(frozen=True)
+class Disconnect:
+    """``/track disconnect``: forget the user's TrackingTime link."""
+
+
+@dataclass(frozen=True)
+class SwitchAccount:
+    """``/track account``: pick another TrackingTime workspace of the same login."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """``/track help``."""
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A first word that is no subcommand; ``suggestion`` is the closest one, if any is close."""
+
+    word: str
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """A known subcommand used wrongly: what was wrong, and a correct example."""
+
+    problem: str
+    example: str
+
+
+Command = Status | Start | Stop | Connect | Disconnect | SwitchAccount | Help | Unknown | Invalid
+
+# Each subcommand with the words that mean it.
+SUBCOMMANDS: dict[str, tuple[str, ...]] = {
+    "start": ("start", "switch", "track", "begin"),
+    "stop": ("stop", "pause", "end"),
+    "status": ("status", "now", "current"),
+    "connect": ("connect", "login", "link"),
+    "disconnect": ("disconnect", "logout", "unlink"),
+    "account": ("account", "accounts", "workspace", "workspaces"),
+    "help": ("help", "?", "-h", "--help"),
+}
+_ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
+_NO_ARGUMENTS: dict[str, Command] = {
+    "stop": Stop(),
+    "status": Status(),
+    "connect": Connect(),
+    "disconnect": Disconnect(),
+    "account": SwitchAccount(),
+    "help": Help(),
+}
+START_EXAMPLE = "/track start Design review in Website: header fixes"
+_NOTES_SEPARATOR = re.compile(r":(?=\s|$)")
+
+
+def parse_command(text: str) -> Command:
+    """Read the text a user typed after ``/track``."""
+    text = " ".join(text.split())
+    if not text:
+        return Status()
+    word, _, rest = text.partition(" ")
+    name = _ALIASES.get(word.casefold())
+    if name is None:
+        return Unknown(word=word, suggestion=suggest_subcommand(word))
+    if name == "start":
+        return _parse_start(rest)
+    if rest and name != "help":
+        return Invalid(
+            problem=f"`{name}` takes nothing after it, but I got “{rest}”.",
+            example=f"/track {name}",
+        )
+    return _NO_ARGUMENTS[name]
+
+
+def suggest_subcommand(word: str) -> str | None:
+    """The subcommand a mistyped word most likely meant."""
+    matches = difflib.get_close_matches(word.casefold(), list(_ALIASES), n=1, cutoff=0.6)
+    return _ALIASES[matches[0]] if matches else None
+
+
+def _parse_start(text: str) -> Command:
+    phrase, notes = _split_notes(text)
+    if phrase is None:
+        return Invalid(
+            problem="There is an opening quote without a closing one.",
+            example='/track start "Design review" in Website',
+        )
+    tokens = tokenize(phrase)
+    if tokens is None:
+        return Invalid(
+            problem="There is an opening quote without a closing one.",
+            example='/track start "Design review" in Website',
+        )
+    if not tokens:
+        return Invalid(problem="Tell me which task to start.", example=START_EXAMPLE)
+    if tokens[0].text.casefold() == "in" and not tokens[0].quoted:
+        return Invalid(problem="The task name comes before `in <project>`.", example=START_EXAMPLE)
+    if tokens[-1].text.casefold() == "in" and not tokens[-1].quoted:
+        return Invalid(problem="`in` must be followed by a project name.", example=START_EXAMPLE)
+    return Start(words=tuple(tokens), notes=notes)
+
+
+def _split_notes(text: str) -> tuple[str | None, str | None]:
+    """Split ``phrase: notes`` at the first colon outside quotes that ends a word.
+
+    A colon inside a word (``10:30``, ``Bug:42``) stays in the phrase. Returns ``(None, None)``
+    when a quote is left open before any separator.
+    """
+    closing: str | None = None
+    for index, char in enumerate(text):
+        if closing is not None:
+            if char == closing:
+                closing = None
+        elif char in QUOTES:
+            closing = QUOTES[char]
+        elif char == ":" and _NOTES_SEPARATOR.match(text, index):
+            notes = text[index + 1 :].strip()
+            return text[:index].strip(), notes or None
+    return (None, None) if closing is not None else (text.strip(), None)
+
+
+def tokenize(phrase: str) -> list[Token] | None:
+    """Words of a phrase; a quoted run is one token. ``None`` when a quote is never closed."""
+    tokens: list[Token] = []
+    index = 0
+    while index < len(phrase):
+        char = phrase[index]
+        if char.isspace():
+            index += 1
+        elif char in QUOTES:
+            end = phrase.find(QUOTES[char], index + 1)
+            if end < 0:
+                return None
+            inner = " ".join(phrase[index + 1 : end].split())
+            if inner:
+                tokens.append(Token(inner, quoted=True))
+            index = end + 1
+        else:
+            end = index
+            while end < len(phrase) and not phrase[end].isspace() and phrase[end] not in QUOTES:
+                end += 1
+            tokens.append(Token(phrase[index:end]))
+            index = end
+    return tokens

@@ -1,0 +1,1 @@
+"""Domain services: what the app does, independent of Slack and of HTTP."""

@@ -1,0 +1,173 @@
+"""Configuration from the environment (and a ``.env`` file), checked once at start-up.
+
+Every command asks only for what it needs (``keygen`` needs nothing, ``migrate`` only the
+database), and the first missing or malformed value stops the process with one line that names the
+variable and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from cryptography.fernet import Fernet
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_TRACKINGTIME_API_URL = "https://api.trackingtime.co/api/v4"
+DEFAULT_DATABASE_URL = "sqlite:///trackingtime-slack.db"
+DEFAULT_PORT = 3000
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is the one line shown to the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the processes read from their environment."""
+
+    database_url: str
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_bot_token: str = field(default="", repr=False)
+    slack_client_id: str = ""
+    slack_client_secret: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    trackingtime_api_url: str = DEFAULT_TRACKINGTIME_API_URL
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    port: int = DEFAULT_PORT
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        """Whether any Slack setting is present (the bare run command decides on this)."""
+        return bool(self.slack_signing_secret or self.slack_bot_token or self.slack_client_id)
+
+
+def async_database_url(url: str) -> str:
+    """Give a database URL its async driver: aiosqlite for SQLite, asyncpg for Postgres.
+
+    Heroku hands out ``postgres://`` URLs, which SQLAlchemy no longer accepts, and libpq's
+    ``sslmode`` query parameter, which asyncpg calls ``ssl``.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise SettingsError(
+            f"DATABASE_URL is not a URL ({url!r}); use sqlite:///file.db or postgresql://user@host/db"
+        )
+    scheme = scheme.lower()
+    if scheme in ("sqlite", "sqlite+aiosqlite"):
+        return f"sqlite+aiosqlite://{rest}"
+    if scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
+        parts = urlsplit(f"postgresql+asyncpg://{rest}")
+        query = [
+            ("ssl" if key == "sslmode" else key, value) for key, value in parse_qsl(parts.query)
+        ]
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    raise SettingsError(
+        f"DATABASE_URL has an unsupported scheme {scheme!r}; use sqlite:///… or postgresql://…"
+    )
+
+
+def _encryption_keys(raw: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    if not keys:
+        raise SettingsError(
+            "ENCRYPTION_KEYS is not set; run `python -m bot keygen` and set ENCRYPTION_KEYS "
+            "to the key it prints"
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise SettingsError(
+                f"ENCRYPTION_KEYS key {position} is not a valid Fernet key; "
+                "make one with `python -m bot keygen` (keys are comma-separated, newest first)"
+            ) from None
+    return keys
+
+
+def _url(name: str, raw: str, *, trailing_slash: bool) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    stripped = raw.rstrip("/")
+    return stripped + "/" if trailing_slash else stripped
+
+
+def _token(name: str, raw: str, prefix: str, where: str) -> str:
+    if raw and not raw.startswith(prefix):
+        raise SettingsError(f"{name} must start with {prefix!r}; copy it from {where}")
+    return raw
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    *,
+    need_slack: bool = False,
+    need_socket: bool = False,
+    need_encryption: bool = False,
+) -> Settings:
+    """Read and check what a command needs; raise :class:`SettingsError` on the first fault."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str:
+        return env.get(name, "").strip()
+
+    port_raw = get("PORT") or str(DEFAULT_PORT)
+    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+        raise SettingsError(f"PORT must be a port number from 1 to 65535, got {port_raw!r}")
+
+    settings = Settings(
+        database_url=async_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_bot_token=_token(
+            "SLACK_BOT_TOKEN",
+            get("SLACK_BOT_TOKEN"),
+            "xoxb-",
+            "your app's OAuth & Permissions page (Bot User OAuth Token)",
+        ),
+        slack_client_id=get("SLACK_CLIENT_ID"),
+        slack_client_secret=get("SLACK_CLIENT_SECRET"),
+        slack_app_token=_token(
+            "SLACK_APP_TOKEN",
+            get("SLACK_APP_TOKEN"),
+            "xapp-",
+            "your app's Basic Information page (App-Level Tokens, scope connections:write)",
+        ),
+        slack_api_url=_url(
+            "SLACK_API_URL", get("SLACK_API_URL") or DEFAULT_SLACK_API_URL, trailing_slash=True
+        ),
+        trackingtime_api_url=_url(
+            "TRACKINGTIME_API_URL",
+            get("TRACKINGTIME_API_URL") or DEFAULT_TRACKINGTIME_API_URL,
+            trailing_slash=False,
+        ),
+        encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")) if need_encryption else (),
+        port=int(port_raw),
+    )
+
+    if need_slack or need_socket:
+        if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+            missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+            raise SettingsError(
+                f"{missing} is not set; OAuth installs need both SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET from your app's Basic Information page"
+            )
+        if not settings.slack_bot_token:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN is not set; install the app to your workspace and copy the Bot "
+                "User OAuth Token (xoxb-…) from its OAuth & Permissions page"
+            )
+    if need_slack and not settings.slack_signing_secret:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is not set; copy the Signing Secret from your app's Basic "
+            "Information page"
+        )
+    if need_socket and not settings.slack_app_token:
+        raise SettingsError(
+            "SLACK_APP_TOKEN is not set; Socket Mode needs an App-Level Token (xapp-…) with the "
+            "connections:write scope, from your app's Basic Information page"
+        )
+    return settings

@@ -1,0 +1,148 @@
+"""Linked accounts: each Slack user's TrackingTime credentials, keyed by (enterprise, team, user).
+
+Callers get a :class:`Link` with the App Password decrypted; the database only ever sees the
+ciphertext. Every query names all three parts of the key, so a user id that exists in two
+workspaces can never reach the other workspace's row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.crypto import Keyring
+from bot.storage.models import LinkedAccount
+
+
+@dataclass(frozen=True)
+class SlackUserKey:
+    """Who a Slack request comes from. ``enterprise_id`` is ``None`` outside Enterprise Grid."""
+
+    enterprise_id: str | None
+    team_id: str
+    user_id: str
+
+    def _where(self) -> tuple:  # type: ignore[type-arg]
+        return (
+            col(LinkedAccount.enterprise_id) == (self.enterprise_id or ""),
+            col(LinkedAccount.team_id) == self.team_id,
+            col(LinkedAccount.slack_user_id) == self.user_id,
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Slack user's TrackingTime account, with the App Password in the clear (never printed)."""
+
+    key: SlackUserKey
+    tt_user_id: int
+    account_id: int
+    workspace_name: str
+    app_password: str = field(repr=False)
+    time_zone: str = "UTC"
+    tt_user_name: str = ""
+
+
+class AccountStore:
+    """Reads and writes :class:`Link` rows, encrypting the App Password on the way in."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
+        self._sessions = sessions
+        self._keyring = keyring
+
+    async def get(self, key: SlackUserKey) -> Link | None:
+        """The user's link, or ``None``. Raises :class:`bot.crypto.UnreadableSecret` when the
+        password was written with a key that has since been removed."""
+        async with self._sessions() as session:
+            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
+        if row is None:
+            return None
+        return Link(
+            key=key,
+            tt_user_id=row.tt_user_id,
+            account_id=row.tt_account_id,
+            workspace_name=row.tt_workspace_name,
+            app_password=self._keyring.decrypt(row.app_password_encrypted),
+            time_zone=row.time_zone,
+            tt_user_name=row.tt_user_name,
+        )
+
+    async def save(self, link: Link) -> None:
+        """Create or replace the user's link."""
+        for attempt in range(2):
+            async with self._sessions() as session:
+                row = (await session.exec(select(LinkedAccount).where(*link.key._where()))).first()
+                if row is None:
+                    row = LinkedAccount(
+                        enterprise_id=link.key.enterprise_id or "",
+                        team_id=link.key.team_id,
+                        slack_user_id=link.key.user_id,
+                        tt_user_id=link.tt_user_id,
+                        tt_account_id=link.account_id,
+                        tt_workspace_name=link.workspace_name,
+                        app_password_encrypted="",
+                    )
+                row.tt_user_id = link.tt_user_id
+                row.tt_account_id = link.account_id
+                row.tt_workspace_name = link.workspace_name
+                row.tt_user_name = link.tt_user_name
+                row.app_password_encrypted = self._keyring.encrypt(link.app_password)
+                row.time_zone = link.time_zone
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
+                try:
+                    await session.commit()
+                    return
+                except IntegrityError:
+                    # Two requests linked the same user at once; the second updates the first's row.
+                    await session.rollback()
+                    if attempt:
+                        raise
+
+    async def set_workspace(self, key: SlackUserKey, account_id: int, workspace_name: str) -> bool:
+        """Point an existing link at another TrackingTime workspace of the same login."""
+        async with self._sessions() as session:
+            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
+            if row is None:
+                return False
+            row.tt_account_id = account_id
+            row.tt_workspace_name = workspace_name
+            row.updated_at = datetime.now(UTC)
+            session.add(row)
+            await session.commit()
+            return True
+
+    async def delete(self, key: SlackUserKey) -> bool:
+        """Forget the user's link; ``True`` when there was one."""
+        async with self._sessions() as session:
+            result = await session.exec(delete(LinkedAccount).where(*key._where()))  # type: ignore[call-overload]
+            await session.commit()
+            return bool(result.rowcount)
+
+    async def delete_workspace(self, enterprise_id: str | None, team_id: str) -> int:
+        """Forget every link of one Slack workspace (when the app is uninstalled)."""
+        async with self._sessions() as session:
+            result = await session.exec(
+                delete(LinkedAccount).where(  # type: ignore[call-overload]
+                    col(LinkedAccount.enterprise_id) == (enterprise_id or ""),
+                    col(LinkedAccount.team_id) == team_id,
+                )
+            )
+            await session.commit()
+            return int(result.rowcount or 0)
+
+    async def reencrypt_all(self) -> int:
+        """Re-encrypt every stored password under the newest key; returns how many rows."""
+        async with self._sessions() as session:
+            rows = (await session.exec(select(LinkedAccount))).all()
+            for row in rows:
+                row.app_password_encrypted = self._keyring.rotate(row.app_password_encrypted)
+                session.add(row)
+            await session.commit()
+            return len(rows)

@@ -1,0 +1,45 @@
+"""The tables. Slack ids stay in plain text for look-ups; secrets are stored encrypted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class LinkedAccount(SQLModel, table=True):
+    """One Slack user's link to their TrackingTime account.
+
+    ``enterprise_id`` is ``""`` outside Enterprise Grid rather than NULL, because NULLs never
+    collide in a unique constraint and the key (enterprise, team, user) must be unique.
+    """
+
+    __tablename__ = "linked_accounts"
+    __table_args__ = (
+        UniqueConstraint(
+            "enterprise_id", "team_id", "slack_user_id", name="uq_linked_accounts_user"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32, index=True)
+    slack_user_id: str = Field(max_length=32)
+    tt_user_id: int
+    tt_account_id: int
+    tt_workspace_name: str = Field(max_length=255)
+    tt_user_name: str = Field(default="", max_length=255)
+    # Fernet tokens are far longer than the secret: keep them in an unbounded column.
+    app_password_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    time_zone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

@@ -1,0 +1,255 @@
+"""An async client for the TrackingTime API v4 (see ``shared/trackingtime-api.md``).
+
+:class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process);
+:meth:`TrackingTime.session` binds it to one user's App Password, TrackingTime workspace and time
+zone. Every reply's envelope is checked, because TrackingTime reports most failures inside
+HTTP 200 bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+import httpx
+
+from bot import APP_NAME, __version__
+from bot.trackingtime.errors import (
+    Conflict,
+    Forbidden,
+    InvalidCredentials,
+    NotFound,
+    RateLimited,
+    RequestRejected,
+    TimedOut,
+    TrackingTimeError,
+    Unavailable,
+)
+from bot.trackingtime.models import Event, Me, Project, RunningTimer, Task
+from bot.trackingtime.timefmt import to_tt, zone_or_utc
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"{APP_NAME}/{__version__} (Slack app; python-httpx/{httpx.__version__})"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TASKS_PAGE_SIZE = 100  # /tasks pages at 100 whatever is asked
+EVENTS_PAGE_SIZE = 200
+MAX_PAGES = 50  # a guard against a server that never returns a short page
+
+# TrackingTime's own integrations authenticate App Passwords with this user name.
+APP_PASSWORD_USER = "API_TOKEN"
+
+Params = dict[str, str | int]
+
+
+class TrackingTime:
+    """The process-wide TrackingTime client."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.AsyncClient(
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            transport=transport,
+        )
+
+    def session(
+        self, app_password: str, account_id: int | None = None, time_zone: str | None = None
+    ) -> TrackingTimeSession:
+        """Calls made as the owner of ``app_password`` in workspace ``account_id``."""
+        return TrackingTimeSession(self, app_password, account_id, zone_or_utc(time_zone))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        app_password: str,
+        params: Params | None = None,
+        form: Params | None = None,
+    ) -> Any:
+        """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`."""
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        try:
+            response = await self._http.request(
+                method,
+                url,
+                params=params,
+                data=form,
+                auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
+            )
+        except httpx.TimeoutException as exc:
+            raise TimedOut(f"{method} {path}: {type(exc).__name__}") from None
+        except httpx.TransportError as exc:
+            raise Unavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from None
+        return _unwrap(response, f"{method} {path}")
+
+
+def _unwrap(response: httpx.Response, what: str) -> Any:
+    """Check both the HTTP status and the envelope's ``response.status``."""
+    status = response.status_code
+    if status == 401:
+        raise InvalidCredentials(f"{what}: HTTP 401")
+    if status == 429:
+        raise RateLimited(f"{what}: HTTP 429")
+    if status >= 500:
+        raise Unavailable(f"{what}: HTTP {status}")
+    content_type = response.headers.get("content-type", "")
+    if "json" not in content_type:
+        raise Unavailable(f"{what}: HTTP {status} with {content_type or 'no content type'}")
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Unavailable(f"{what}: HTTP {status} with a body that is not JSON") from None
+    envelope = body.get("response") if isinstance(body, dict) else None
+    if not isinstance(envelope, dict) or "status" not in envelope:
+        raise Unavailable(f"{what}: HTTP {status} without a response envelope")
+    try:
+        api_status = int(envelope["status"])
+    except (TypeError, ValueError):
+        raise Unavailable(f"{what}: response.status {envelope['status']!r}") from None
+    if api_status == 200 and status < 400:
+        return body.get("data")
+    message = str(envelope.get("note") or envelope.get("message") or "").strip()
+    detail = f"{what}: status {api_status} ({message or 'no message'})"
+    error_type: type[TrackingTimeError] = {
+        401: InvalidCredentials,
+        402: Forbidden,
+        403: Forbidden,
+        404: NotFound,
+        429: RateLimited,
+        502: Conflict,
+    }.get(api_status if api_status != 200 else status, RequestRejected)
+    if error_type is RequestRejected and message:
+        raise RequestRejected(detail, f"TrackingTime refused the request: {message}")
+    raise error_type(detail)
+
+
+class TrackingTimeSession:
+    """The API as one user in one workspace; times are sent in the user's time zone."""
+
+    def __init__(
+        self, client: TrackingTime, app_password: str, account_id: int | None, zone: tzinfo
+    ) -> None:
+        self._client = client
+        self._password = app_password
+        self.account_id = account_id
+        self.zone = zone
+
+    def __repr__(self) -> str:  # never show the password
+        return f"TrackingTimeSession(account_id={self.account_id}, zone={self.zone})"
+
+    async def _get(self, path: str, params: Params | None = None) -> Any:
+        prefix = f"{self.account_id}/" if self.account_id else ""
+        return await self._client.request("GET", prefix + path, self._password, params=params)
+
+    def _when(self, at: datetime) -> Params:
+        local, offset = to_tt(at, self.zone)
+        return {"date": local, "timezone": offset}
+
+    async def me(self) -> Me:
+        """Who the App Password belongs to and which workspaces they can use (no account prefix)."""
+        data = await self._client.request("GET", "me", self._password)
+        if not isinstance(data, dict):
+            raise Unavailable("GET me: no user in the reply")
+        return Me.from_api(data)
+
+    async def projects(self) -> list[Project]:
+        data = await self._get("projects", {"filter": "ACTIVE"})
+        return [Project.from_api(item) for item in data or ()]
+
+    async def tasks(self, project_id: int | None = None) -> list[Task]:
+        """Every active task in the workspace (or one project), across pages."""
+        params: Params = {"filter": "ACTIVE", "page_size": TASKS_PAGE_SIZE}
+        if project_id is not None:
+            params["project_id"] = project_id
+        return [Task.from_api(item) for item in await self._pages("tasks", params, TASKS_PAGE_SIZE)]
+
+    async def _pages(self, path: str, params: Params, page_size: int) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        seen: set[Any] = set()
+        for page in range(MAX_PAGES):
+            batch = await self._get(path, {**params, "page": page}) or []
+            fresh = [item for item in batch if item.get("id") not in seen]
+            seen.update(item.get("id") for item in fresh)
+            items.extend(fresh)
+            # Some list endpoints ignore ``page``: a repeated page ends the walk too.
+            if len(batch) < page_size or not fresh:
+                break
+        return items
+
+    async def track(self, task_id: int, at: datetime, notes: str = "") -> RunningTimer:
+        """Start the task's timer, stopping whatever timer the user had running."""
+        params: Params = {
+            **self._when(at),
+            "stop_running_task": "true",
+            "return_task": "true",
+        }
+        if notes:
+            params["notes"] = notes
+        data = await self._get(f"tasks/track/{task_id}", params)
+        return self._running(data, at, notes)
+
+    async def track_by_name(
+        self, task_name: str, project_name: str | None, at: datetime, notes: str = ""
+    ) -> RunningTimer:
+        """Start a timer on a task found by name, which TrackingTime creates (with its project)
+        when it does not exist."""
+        params: Params = {
+            **self._when(at),
+            "task_name": task_name,
+            "stop_running_task": "true",
+            "return_task": "true",
+        }
+        if project_name:
+            params["project_name"] = project_name
+        if notes:
+            params["notes"] = notes
+        data = await self._get("tasks/track", params)
+        return self._running(data, at, notes)
+
+    def _running(self, data: Any, at: datetime, notes: str) -> RunningTimer:
+        if not isinstance(data, dict) or "id" not in data:
+            raise Unavailable("track: no task in the reply")
+        timer = RunningTimer.from_task(data, self.zone)
+        # Older replies carry no tracking_event; the timer started at ``at`` all the same.
+        return timer or RunningTimer(Task.from_api(data), None, at, notes)
+
+    async def stop(self, task_id: int, at: datetime) -> Task:
+        """Stop the task's timer at ``at``. :class:`Conflict` when it was not running."""
+        data = await self._get(f"tasks/stop/{task_id}", {**self._when(at), "return_task": "true"})
+        if not isinstance(data, dict):
+            raise Unavailable("stop: no task in the reply")
+        return Task.from_api(data)
+
+    async def running_timer(self, user_id: int) -> RunningTimer | None:
+        """The user's running timer, if any."""
+        data = await self._get(f"users/{user_id}/tasks/tracking") or []
+        for task in data:
+            timer = RunningTimer.from_task(task, self.zone)
+            if timer is not None:
+                return timer
+        return None
+
+    async def events(self, user_id: int, first: date, last: date) -> list[Event]:
+        """The user's time entries that start on days ``first``..``last`` (inclusive)."""
+        params: Params = {
+            "filter": "USER",
+            "id": user_id,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "order": "asc",
+            "page_size": EVENTS_PAGE_SIZE,
+        }
+        items = await self._pages("events", params, EVENTS_PAGE_SIZE)
+        return [Event.from_api(item, self.zone) for item in items]

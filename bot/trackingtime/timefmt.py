@@ -1,0 +1,64 @@
+"""TrackingTime's date formats: ``yyyy-MM-dd HH:mm:ss`` wall-clock times plus ``GMT±HH:MM``.
+
+The offset is computed from the user's IANA zone *at that instant*, so a time in summer and one in
+winter carry different offsets, as TrackingTime's own client sends them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TT_DATETIME = "%Y-%m-%d %H:%M:%S"
+_GMT_OFFSET = re.compile(r"^(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+def zone_or_utc(name: str | None) -> tzinfo:
+    """The IANA zone ``name``, or UTC when it is empty or unknown (Slack may send neither)."""
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def gmt_offset(at: datetime) -> str:
+    """``GMT+02:00`` for an aware datetime."""
+    offset = at.utcoffset()
+    if offset is None:
+        raise ValueError("gmt_offset needs an aware datetime")
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"GMT{sign}{hours:02d}:{minutes:02d}"
+
+
+def to_tt(at: datetime, zone: tzinfo) -> tuple[str, str]:
+    """``(local wall time, GMT offset)`` of instant ``at`` in ``zone``, as TrackingTime wants."""
+    local = at.astimezone(zone)
+    return local.strftime(TT_DATETIME), gmt_offset(local)
+
+
+def parse_offset(text: str | None, fallback: tzinfo) -> tzinfo:
+    """A ``tzinfo`` for TrackingTime's ``timezone`` field: ``GMT+3``, ``GMT-05:00`` or IANA."""
+    if not text:
+        return fallback
+    match = _GMT_OFFSET.match(text.strip())
+    if match:
+        sign, hours, minutes = match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        return timezone(-delta if sign == "-" else delta)
+    if text.strip().upper() in ("GMT", "UTC"):
+        return UTC
+    return zone_or_utc(text.strip())
+
+
+def parse_tt_datetime(text: str, zone: tzinfo) -> datetime:
+    """An aware datetime from a TrackingTime wall-clock string in ``zone``."""
+    return datetime.strptime(text.strip()[:19], TT_DATETIME).replace(tzinfo=zone)
+
+
+def tt_date(day: date) -> str:
+    return day.isoformat()
