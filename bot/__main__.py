@@ -1,0 +1,125 @@
+"""``python -m bot serve|socket|worker|migrate|keygen``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from dotenv import load_dotenv
+
+from bot import __version__
+from bot.crypto import generate_key
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Bolt logs request bodies at DEBUG and on failed verification at INFO: keep user input out.
+    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def keygen(_: argparse.Namespace) -> int:
+    print(generate_key())
+    return 0
+
+
+def migrate(_: argparse.Namespace) -> int:
+    from bot.storage import upgrade_schema
+
+    settings = load_settings()
+    upgrade_schema(settings.database_url)
+    log.info("database schema is up to date")
+    return 0
+
+
+def serve(_: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.web import create_web_app
+
+    settings = load_settings(need_slack=True, need_encryption=True)
+    log.info("TrackingTime for Slack %s listening on port %d", __version__, settings.port)
+    uvicorn.run(create_web_app(settings), host="0.0.0.0", port=settings.port, log_level="warning")
+    return 0
+
+
+def socket(_: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.services.container import Services
+    from bot.slack_app import build_app
+
+    settings = load_settings(need_socket=True, need_encryption=True)
+
+    async def run() -> None:
+        services = Services.create(settings)
+        handler = AsyncSocketModeHandler(build_app(settings, services), settings.slack_app_token)
+        try:
+            await handler.start_async()
+        finally:
+            await services.aclose()
+
+    asyncio.run(run())
+    return 0
+
+
+def worker(_: argparse.Namespace) -> int:
+    settings = load_settings(need_encryption=True)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        log.info("worker started (%s): no scheduled work yet; waiting", _db_kind(settings))
+        await stop.wait()
+        log.info("worker stopped")
+
+    asyncio.run(run())
+    return 0
+
+
+def _db_kind(settings: Settings) -> str:
+    return settings.database_url.split(":", 1)[0]
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
+    "serve": (serve, "serve Slack's HTTP requests on PORT (production)"),
+    "socket": (socket, "connect to Slack over Socket Mode (development)"),
+    "worker": (worker, "run scheduled and retried work"),
+    "migrate": (migrate, "create or upgrade the database schema"),
+    "keygen": (keygen, "print a new encryption key for ENCRYPTION_KEYS"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="TrackingTime for Slack")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, description=help_text)
+    args = parser.parse_args(argv)
+    load_dotenv(override=False)
+    _configure_logging()
+    try:
+        return COMMANDS[args.command][0](args)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

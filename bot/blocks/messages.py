@@ -1,0 +1,304 @@
+"""Ephemeral replies to ``/track`` and to its buttons."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks import ids
+from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.message import Message
+from bot.commands import Unknown
+from bot.services.matching import Choose, NoMatch
+from bot.services.timers import NothingRunning, Started, Stopped, TimerStatus
+from bot.trackingtime import Task
+
+BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+NOTES_IN_VALUE_LIMIT = 1500  # leaves room in a button value for the ids and names around it
+
+
+def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)), accessory=accessory)
+
+
+def _context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(t, 3000)) for t in texts])
+
+
+def _button(
+    text: str, action_id: str, value: str | None = None, style: str | None = None
+) -> ButtonElement:
+    return ButtonElement(
+        text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
+    )
+
+
+def start_task_value(task_id: int, notes: str = "") -> str:
+    """A start button's value: which task, and the notes the user typed."""
+    payload: dict[str, object] = {"task_id": task_id}
+    if notes:
+        payload["notes"] = truncate(notes, NOTES_IN_VALUE_LIMIT)
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def create_task_value(task_name: str, project_name: str | None, notes: str = "") -> str:
+    payload: dict[str, object] = {"task": truncate(task_name, 200)}
+    if project_name:
+        payload["project"] = truncate(project_name, 200)
+    if notes:
+        payload["notes"] = truncate(notes, NOTES_IN_VALUE_LIMIT)
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def _start_buttons(tasks: Sequence[Task], notes: str = "", prefix: str = "") -> ActionsBlock:
+    return ActionsBlock(
+        elements=[
+            _button(
+                f"{prefix}{task.label}",
+                f"{ids.START_TASK}:{index}",
+                start_task_value(task.id, notes),
+            )
+            for index, task in enumerate(tasks)
+        ]
+    )
+
+
+def _stop_button() -> ButtonElement:
+    return _button("Stop", ids.STOP_TIMER, "stop", style="danger")
+
+
+def not_linked() -> Message:
+    """What a user who has not linked TrackingTime gets instead of an answer."""
+    return Message(
+        text="Connect your TrackingTime account to track time from Slack.",
+        blocks=(
+            _section(
+                ":link: *Connect your TrackingTime account* to start timers and see your time "
+                "from Slack. It takes a minute: you need a TrackingTime *App Password*."
+            ),
+            ActionsBlock(
+                elements=[_button("Connect TrackingTime", ids.OPEN_CONNECT, "connect", "primary")]
+            ),
+        ),
+    )
+
+
+HELP_LINES = (
+    ("Timers", ""),
+    ("`/track start <task> [in <project>] [: notes]`", "start a timer (stops the running one)"),
+    ("`/track stop`", "stop the running timer"),
+    ("`/track` or `/track status`", "what is running, and today's total"),
+    ("Account", ""),
+    ("`/track connect`", "link your TrackingTime account with an App Password"),
+    ("`/track account`", "choose which TrackingTime workspace to track in"),
+    ("`/track disconnect`", "unlink and delete your stored App Password"),
+    ("`/track help`", "this message"),
+)
+
+
+def help_message(unknown: Unknown | None = None) -> Message:
+    """The command reference; for an unknown subcommand, led by a "did you mean"."""
+    blocks: list[Block] = []
+    if unknown is not None:
+        line = f":thinking_face: I don't know `/track {escape(unknown.word)}`."
+        if unknown.suggestion:
+            line += f" Did you mean `/track {unknown.suggestion}`?"
+        blocks.append(_section(line))
+    blocks.append(HeaderBlock(text="TrackingTime for Slack"))
+    for title, text in HELP_LINES:
+        blocks.append(_section(f"*{title}*" if not text else f"{title}\n{text}"))
+    blocks.append(
+        _context(
+            "Examples: `/track start Design review in Website: header fixes` · "
+            '`/track start "Log in page"` · `/track start #1234`'
+        )
+    )
+    text = "TrackingTime for Slack: /track start, stop, status, connect, account, disconnect, help"
+    return Message(text=text, blocks=tuple(blocks))
+
+
+def invalid_input(problem: str, example: str) -> Message:
+    return Message(
+        text=f"{problem} Example: {example}",
+        blocks=(_section(f":warning: {escape(problem)}"), _context(f"Example: `{example}`")),
+    )
+
+
+def failure(user_message: str, *, reconnect: bool = False) -> Message:
+    """A TrackingTime or app failure, said plainly; with a Connect button when relinking helps."""
+    blocks: list[Block] = [_section(f":warning: {user_message}")]
+    if reconnect:
+        blocks.append(
+            ActionsBlock(elements=[_button("Reconnect TrackingTime", ids.OPEN_CONNECT, "connect")])
+        )
+    return Message(text=user_message, blocks=tuple(blocks))
+
+
+def status_message(status: TimerStatus, zone: tzinfo) -> Message:
+    blocks: list[Block] = []
+    if status.running is not None:
+        timer = status.running
+        elapsed = duration(timer.elapsed(status.now))
+        text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for *{elapsed}* (since "
+        text += f"{clock_time(timer.started_at, zone)})"
+        if timer.notes:
+            text += f"\n_{escape(truncate(timer.notes, 500))}_"
+        blocks.append(_section(text, accessory=_stop_button()))
+        fallback = f"Running: {timer.task.label} for {elapsed}"
+    else:
+        blocks.append(_section(":zzz: No timer is running."))
+        fallback = "No timer is running"
+    blocks.append(_context(f"Today: *{duration(status.today_total)}* tracked"))
+    if status.recent_tasks:
+        prefix = "Switch to " if status.running else "Start "
+        blocks.append(_start_buttons(status.recent_tasks, prefix=prefix))
+    else:
+        blocks.append(_context("Start a timer with `/track start <task> [in <project>]`"))
+    return Message(text=f"{fallback}. Today: {duration(status.today_total)}", blocks=tuple(blocks))
+
+
+def started_message(started: Started, zone: tzinfo) -> Message:
+    timer = started.timer
+    text = f":arrow_forward: Started {task_mrkdwn(timer.task)} at "
+    text += clock_time(timer.started_at, zone)
+    if timer.notes:
+        text += f"\n_{escape(truncate(timer.notes, 500))}_"
+    blocks: list[Block] = [_section(text, accessory=_stop_button())]
+    previous = started.previous
+    if previous is not None:
+        blocks.append(
+            _context(
+                f"Stopped {task_mrkdwn(previous.task)} after "
+                f"*{duration(previous.elapsed(started.now))}*"
+            )
+        )
+    return Message(text=f"Started {timer.task.label}", blocks=tuple(blocks))
+
+
+def stopped_message(stopped: Stopped) -> Message:
+    text = f":white_check_mark: Stopped {task_mrkdwn(stopped.task)}: "
+    text += f"*{duration(stopped.tracked)}* tracked"
+    return Message(
+        text=f"Stopped {stopped.task.label}: {duration(stopped.tracked)}",
+        blocks=(
+            _section(
+                text,
+                accessory=_button(
+                    "Start again", f"{ids.START_TASK}:0", start_task_value(stopped.task.id)
+                ),
+            ),
+            _context(f"Today: *{duration(stopped.today_total)}* tracked"),
+        ),
+    )
+
+
+def nothing_running_message(_: NothingRunning | None = None) -> Message:
+    return Message(
+        text="No timer is running, so there was nothing to stop.",
+        blocks=(
+            _section(":zzz: No timer is running, so there was nothing to stop."),
+            _context("Start one with `/track start <task> [in <project>]`"),
+        ),
+    )
+
+
+def choose_task_message(choose: Choose) -> Message:
+    query = escape(truncate(choose.query, 200))
+    if choose.fuzzy:
+        lead = f":mag: I couldn't find a task called “{query}”. Did you mean one of these?"
+    else:
+        lead = f":mag: {choose.total} tasks match “{query}”. Which one should I start?"
+    blocks: list[Block] = [_section(lead), _start_buttons(choose.tasks, choose.notes)]
+    if choose.total > len(choose.tasks):
+        blocks.append(
+            _context(
+                f"Showing {len(choose.tasks)} of {choose.total}. Type more of the name, or add "
+                "`in <project>`, to narrow it down."
+            )
+        )
+    return Message(text=f"Several tasks match “{choose.query}”", blocks=tuple(blocks))
+
+
+def no_match_message(no_match: NoMatch) -> Message:
+    task = escape(truncate(no_match.task_name, 200))
+    where = ""
+    if no_match.project_name:
+        where = f" in *{escape(truncate(no_match.project_name, 200))}*"
+    lead = f":mag: I couldn't find a task called “{task}”{where}."
+    create_label = f"Create “{truncate(no_match.task_name, 40)}” and start"
+    if no_match.project_name and no_match.project is None:
+        lead += " That project doesn't exist either."
+        create_label = "Create both and start"
+    return Message(
+        text=f"No task called “{no_match.task_name}”",
+        blocks=(
+            _section(lead),
+            ActionsBlock(
+                elements=[
+                    _button(
+                        create_label,
+                        ids.CREATE_AND_START,
+                        create_task_value(
+                            no_match.task_name, no_match.project_name, no_match.notes
+                        ),
+                        style="primary",
+                    )
+                ]
+            ),
+            _context("Or check the spelling: `/track start <task> in <project>`"),
+        ),
+    )
+
+
+def disconnected_message(was_linked: bool) -> Message:
+    if not was_linked:
+        text = "You weren't connected, so there was nothing to delete."
+        return Message(text=text, blocks=(_section(f":information_source: {text}"),))
+    text = (
+        ":wave: Disconnected. Your App Password and everything else this app stored for you "
+        "has been deleted."
+    )
+    return Message(
+        text="Disconnected from TrackingTime.",
+        blocks=(
+            _section(text),
+            _context(
+                "You can also revoke the App Password in TrackingTime: "
+                "Settings → Apps & Integrations → App Passwords."
+            ),
+        ),
+    )
+
+
+def parse_start_task_value(value: str) -> tuple[int, str] | None:
+    """``(task_id, notes)`` from a start button's value; ``None`` for a value we did not make."""
+    try:
+        payload = json.loads(value)
+        return int(payload["task_id"]), str(payload.get("notes") or "")
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def parse_create_task_value(value: str) -> tuple[str, str | None, str] | None:
+    """``(task name, project name, notes)`` from a create-and-start button's value."""
+    try:
+        payload = json.loads(value)
+        task = str(payload["task"]).strip()
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not task:
+        return None
+    project = str(payload.get("project") or "").strip() or None
+    return task, project, str(payload.get("notes") or "")

@@ -1,0 +1,66 @@
+"""Linking a Slack user to their TrackingTime account with an App Password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage import AccountStore, Link, SlackUserKey
+from bot.trackingtime import TrackingTime, Workspace
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A verified, stored link, and every workspace the login may use."""
+
+    link: Link
+    workspaces: tuple[Workspace, ...]
+
+
+class LinkingService:
+    def __init__(self, accounts: AccountStore, trackingtime: TrackingTime) -> None:
+        self._accounts = accounts
+        self._trackingtime = trackingtime
+
+    async def connect(self, key: SlackUserKey, app_password: str, time_zone: str) -> Linked:
+        """Verify the App Password with ``GET /me`` and store it (encrypted).
+
+        The link points at the workspace selected in TrackingTime; a user with several is then
+        offered the others (:meth:`choose_workspace`). Raises
+        :class:`bot.trackingtime.InvalidCredentials` for a wrong password.
+        """
+        me = await self._trackingtime.session(app_password, time_zone=time_zone).me()
+        workspace = me.preferred_workspace
+        link = Link(
+            key=key,
+            tt_user_id=me.user_id,
+            account_id=workspace.account_id,
+            workspace_name=workspace.company,
+            app_password=app_password,
+            time_zone=time_zone,
+            tt_user_name=me.name,
+        )
+        await self._accounts.save(link)
+        return Linked(link, me.workspaces)
+
+    async def workspaces(self, link: Link) -> tuple[Workspace, ...]:
+        """The workspaces the linked login belongs to, as TrackingTime says now."""
+        me = await self._trackingtime.session(link.app_password, time_zone=link.time_zone).me()
+        return me.workspaces
+
+    async def choose_workspace(self, key: SlackUserKey, workspace: Workspace) -> bool:
+        """Track in ``workspace`` from now on (one the login belongs to, as offered)."""
+        return await self._accounts.set_workspace(key, workspace.account_id, workspace.company)
+
+    async def disconnect(self, key: SlackUserKey) -> bool:
+        """Delete everything stored for the user; ``True`` when they were linked."""
+        return await self._accounts.delete(key)
+
+
+def app_password_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an App Password, or ``None``. A cheap check before asking
+    TrackingTime, so obvious paste mistakes get an instant field error."""
+    if not text:
+        return "Paste your App Password here."
+    if len(text) < 8:
+        return "That is too short to be an App Password: copy all of it."
+    return None

@@ -1,0 +1,163 @@
+"""Timers: start, stop and the current state, for one linked user."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from bot.commands import Token
+from bot.services.clock import Clock, local_day, overlap, system_clock
+from bot.services.matching import Choose, NoMatch, resolve_task
+from bot.storage import Link
+from bot.trackingtime import (
+    Conflict,
+    Event,
+    RunningTimer,
+    Task,
+    TrackingTime,
+    TrackingTimeSession,
+)
+
+RECENT_DAYS = 7
+MAX_RECENT_TASKS = 3
+
+
+@dataclass(frozen=True)
+class TimerStatus:
+    """What ``/track status`` shows."""
+
+    now: datetime
+    running: RunningTimer | None
+    today_total: timedelta
+    recent_tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class Started:
+    timer: RunningTimer
+    previous: RunningTimer | None  # the timer this start stopped, if any
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Stopped:
+    task: Task
+    tracked: timedelta
+    today_total: timedelta
+    now: datetime
+
+
+@dataclass(frozen=True)
+class NothingRunning:
+    """Stop was asked with no timer running."""
+
+    today_total: timedelta | None = None
+
+
+StartOutcome = Started | Choose | NoMatch
+
+
+def today_total(
+    events: Sequence[Event], running: RunningTimer | None, zone: tzinfo, now: datetime
+) -> timedelta:
+    """Time tracked on the user's local today, counting a running timer up to ``now``."""
+    day = local_day(now, zone)
+    total = timedelta(0)
+    running_event = running.event_id if running else None
+    for event in events:
+        if event.is_running or event.id == running_event:
+            continue
+        total += overlap(event.start, event.end or event.start, day, zone)
+    if running is not None:
+        total += overlap(running.started_at, now, day, zone)
+    return total
+
+
+def recent_tasks(events: Sequence[Event], exclude: int | None) -> tuple[Task, ...]:
+    """Distinct tasks of recent entries, latest first: the quick-start buttons."""
+    seen: set[int] = set() if exclude is None else {exclude}
+    tasks: list[Task] = []
+    for event in sorted(events, key=lambda e: e.start, reverse=True):
+        if event.task_id is None or event.task_id in seen:
+            continue
+        seen.add(event.task_id)
+        tasks.append(Task(event.task_id, event.task or "", event.project_id, event.project))
+        if len(tasks) == MAX_RECENT_TASKS:
+            break
+    return tuple(tasks)
+
+
+class TimerService:
+    def __init__(self, trackingtime: TrackingTime, clock: Clock = system_clock) -> None:
+        self._trackingtime = trackingtime
+        self._clock = clock
+
+    def _session(self, link: Link) -> TrackingTimeSession:
+        return self._trackingtime.session(link.app_password, link.account_id, link.time_zone)
+
+    async def status(self, link: Link) -> TimerStatus:
+        session = self._session(link)
+        now = self._clock()
+        today = local_day(now, session.zone)
+        running, events = await asyncio.gather(
+            session.running_timer(link.tt_user_id),
+            session.events(link.tt_user_id, today - timedelta(days=RECENT_DAYS - 1), today),
+        )
+        return TimerStatus(
+            now=now,
+            running=running,
+            today_total=today_total(events, running, session.zone, now),
+            recent_tasks=recent_tasks(events, running.task.id if running else None),
+        )
+
+    async def start(self, link: Link, words: Sequence[Token], notes: str | None) -> StartOutcome:
+        """Start the task the words name, or say which tasks could be meant."""
+        session = self._session(link)
+        running, tasks, projects = await asyncio.gather(
+            session.running_timer(link.tt_user_id), session.tasks(), session.projects()
+        )
+        resolution = resolve_task(words, notes, tasks, projects)
+        if isinstance(resolution, Choose | NoMatch):
+            return resolution
+        now = self._clock()
+        timer = await session.track(resolution.task.id, now, resolution.notes)
+        return Started(timer, running, now)
+
+    async def start_task(self, link: Link, task_id: int, notes: str = "") -> Started:
+        """Start a task chosen by id (a button)."""
+        session = self._session(link)
+        running = await session.running_timer(link.tt_user_id)
+        now = self._clock()
+        return Started(await session.track(task_id, now, notes), running, now)
+
+    async def create_and_start(
+        self, link: Link, task_name: str, project_name: str | None, notes: str = ""
+    ) -> Started:
+        """Create the task (and its project when missing) and start it, in one call."""
+        session = self._session(link)
+        running = await session.running_timer(link.tt_user_id)
+        now = self._clock()
+        timer = await session.track_by_name(task_name, project_name, now, notes)
+        return Started(timer, running, now)
+
+    async def stop(self, link: Link) -> Stopped | NothingRunning:
+        session = self._session(link)
+        running = await session.running_timer(link.tt_user_id)
+        if running is None:
+            return NothingRunning()
+        now = self._clock()
+        try:
+            task = await session.stop(running.task.id, now)
+        except Conflict:
+            # Stopped elsewhere (the TrackingTime app) between our two calls.
+            return NothingRunning()
+        today = local_day(now, session.zone)
+        events = await session.events(link.tt_user_id, today, today)
+        return Stopped(
+            task=task if task.name else running.task,
+            tracked=running.elapsed(now),
+            today_total=today_total(events, None, session.zone, now),
+            now=now,
+        )

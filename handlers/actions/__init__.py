@@ -1,0 +1,15 @@
+"""Buttons (``block_actions``)."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.blocks import ids
+from handlers.actions.connect import open_connect, open_trackingtime
+from handlers.actions.timers import create_and_start, start_task, stop_timer
+
+
+def register(app: AsyncApp) -> None:
+    app.action(ids.OPEN_CONNECT)(open_connect)
+    app.action(ids.OPEN_TRACKINGTIME)(open_trackingtime)
+    app.action(ids.STOP_TIMER)(stop_timer)
+    app.action(ids.START_TASK_PATTERN)(start_task)
+    app.action(ids.CREATE_AND_START)(create_and_start)

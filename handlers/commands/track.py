@@ -1,0 +1,71 @@
+"""``/track``: ack at once, parse, then hand the subcommand to its handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks.messages import help_message, invalid_input
+from bot.commands import (
+    Command,
+    Connect,
+    Disconnect,
+    Help,
+    Invalid,
+    Start,
+    Status,
+    Stop,
+    SwitchAccount,
+    Unknown,
+    parse_command,
+)
+from handlers.commands import account, timers
+from handlers.commands.request import TrackRequest
+from handlers.common import reporting_failures, services, user_key
+
+TRACK_COMMAND = "/track"
+
+
+async def _help(request: TrackRequest, command: Command) -> None:
+    await request.reply(help_message(command if isinstance(command, Unknown) else None))
+
+
+async def _invalid(request: TrackRequest, command: Command) -> None:
+    assert isinstance(command, Invalid)
+    await request.reply(invalid_input(command.problem, command.example))
+
+
+SUBCOMMANDS: dict[type, Callable[[TrackRequest, Any], Awaitable[None]]] = {
+    Help: _help,
+    Unknown: _help,
+    Invalid: _invalid,
+    Connect: account.connect,
+    Disconnect: account.disconnect,
+    SwitchAccount: account.switch_account,
+    Status: timers.status,
+    Start: timers.start,
+    Stop: timers.stop,
+}
+
+
+async def track(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    parsed = parse_command(command.get("text") or "")
+    request = TrackRequest(
+        key=user_key(context),
+        services=services(context),
+        respond=respond,
+        client=client,
+        trigger_id=command.get("trigger_id") or "",
+    )
+    async with reporting_failures(request.reply):
+        await SUBCOMMANDS[type(parsed)](request, parsed)

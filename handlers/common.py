@@ -1,0 +1,90 @@
+"""What every listener needs: who is asking, the services, and failures turned into replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import Message
+from bot.blocks.messages import failure
+from bot.crypto import UnreadableSecret
+from bot.services.container import Services
+from bot.storage import SlackUserKey
+from bot.trackingtime import InvalidCredentials, TrackingTimeError
+
+log = logging.getLogger("handlers")
+
+SERVICES_KEY = "services"
+UNREADABLE_LINK = (
+    "Your TrackingTime link can no longer be read (the app's encryption keys changed). "
+    "Please connect again."
+)
+INTERNAL_ERROR = (
+    "Something went wrong on our side and nothing was changed. Please try again; if it keeps "
+    "happening, tell your Slack admin."
+)
+
+
+def services(context: AsyncBoltContext) -> Services:
+    return context[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+def user_key(context: AsyncBoltContext) -> SlackUserKey:
+    """The (enterprise, team, user) a request comes from, as Bolt read it from the payload."""
+    return SlackUserKey(
+        enterprise_id=context.enterprise_id or None,
+        team_id=context.team_id or "",
+        user_id=context.user_id or "",
+    )
+
+
+async def reply(respond: AsyncRespond, message: Message, *, replace: bool = False) -> None:
+    """An ephemeral reply through the request's ``response_url``."""
+    await respond(**message.to_dict(), response_type="ephemeral", replace_original=replace)
+
+
+def failure_text(error: BaseException) -> str:
+    """A failure said plainly: what happened and what to do, no internals."""
+    if isinstance(error, TrackingTimeError):
+        return error.user_message
+    if isinstance(error, UnreadableSecret):
+        return UNREADABLE_LINK
+    return INTERNAL_ERROR
+
+
+def failure_message(error: BaseException) -> Message:
+    """:func:`failure_text` as a message, with a Connect button when relinking is the fix."""
+    reconnect = isinstance(error, InvalidCredentials | UnreadableSecret)
+    return failure(failure_text(error), reconnect=reconnect)
+
+
+async def slack_time_zone(client: AsyncWebClient, user_id: str) -> str:
+    """The user's time zone as set in Slack (an IANA name); UTC when Slack will not say."""
+    try:
+        response = await client.users_info(user=user_id)
+    except SlackApiError as error:
+        log.warning("users.info failed: %s", error.response.get("error"))
+        return "UTC"
+    return str((response.get("user") or {}).get("tz") or "UTC")
+
+
+@asynccontextmanager
+async def reporting_failures(
+    send: Callable[[Message], Awaitable[Any]],
+) -> AsyncIterator[None]:
+    """Run a step after the ack; if it fails, tell the user instead of going silent."""
+    try:
+        yield
+    except (TrackingTimeError, UnreadableSecret) as error:
+        log.warning("request failed: %s: %s", type(error).__name__, error)
+        await send(failure_message(error))
+    except Exception as error:
+        log.exception("unexpected failure")
+        await send(failure_message(error))

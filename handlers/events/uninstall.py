@@ -1,0 +1,32 @@
+"""Forget a workspace's TrackingTime links when the app is uninstalled or its bot token revoked.
+
+Both events may arrive, in either order, and be retried: deleting is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+
+from handlers.common import services
+
+log = logging.getLogger(__name__)
+
+
+async def _forget_workspace(context: AsyncBoltContext) -> None:
+    removed = await services(context).accounts.delete_workspace(
+        context.enterprise_id or None, context.team_id or ""
+    )
+    log.info("forgot workspace %s: %d linked accounts deleted", context.team_id, removed)
+
+
+async def app_uninstalled(context: AsyncBoltContext) -> None:
+    await _forget_workspace(context)
+
+
+async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    # Only a revoked bot token ends the app's life in the workspace; this app holds no user tokens.
+    if (event.get("tokens") or {}).get("bot"):
+        await _forget_workspace(context)
