@@ -40,7 +40,6 @@ def slack_client(settings: Settings) -> AsyncWebClient:
 def build_app(settings: Settings, services: Services) -> AsyncApp:
     """The Bolt app for one workspace (``SLACK_BOT_TOKEN``)."""
     app = AsyncApp(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         client=slack_client(settings),
         logger=logging.getLogger("slack_bolt"),

@@ -1,0 +1,1 @@
+"""Test support: Slack request builders, harnesses for the fakes and the app server."""

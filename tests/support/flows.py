@@ -1,0 +1,25 @@
+"""Multi-step flows that several tests start from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.harness import AppHarness
+from tests.support.slack_requests import SlackUser
+
+
+def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
+    """Link ``user`` through /track connect and the modal, as a user would; returns the last view."""
+    ack, _ = app.command(user, "connect")
+    assert ack.status_code == 200, ack.text
+    opened = app.fake_slack.wait_for_calls("views.open")[-1]
+    assert opened.ok, opened.error
+    view_id = next(
+        view_id
+        for view_id, view in reversed(app.fake_slack.views.items())
+        if view.get("callback_id") == "connect"
+    )
+    view = {**app.fake_slack.views[view_id]}
+    values = {"app_password": {"value": {"type": "plain_text_input", "value": password}}}
+    assert app.submit(user, view, values).status_code == 200
+    return app.wait_for_view_update(view_id)

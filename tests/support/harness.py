@@ -1,0 +1,148 @@
+"""The real app, served on a free port, wired to the fakes, driven the way Slack drives it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.crypto import generate_key
+from bot.fakes.server import BackgroundServer
+from bot.fakes.slack import FakeSlack, ResponsePost
+from bot.settings import Settings, load_settings
+from bot.storage import upgrade_schema
+from bot.web import create_web_app
+from tests.support.seed import BOT_TOKEN
+from tests.support.slack_requests import (
+    SignedSlack,
+    SlackUser,
+    block_action_payload,
+    command_payload,
+    event_payload,
+    view_submission_payload,
+)
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+
+
+def app_settings(db_file: Path, slack_api_url: str, tt_api_url: str, keys: str) -> Settings:
+    return load_settings(
+        {
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": slack_api_url,
+            "TRACKINGTIME_API_URL": tt_api_url,
+            "DATABASE_URL": f"sqlite:///{db_file}",
+            "ENCRYPTION_KEYS": keys,
+        },
+        need_slack=True,
+        need_encryption=True,
+    )
+
+
+class AppHarness:
+    """One running app with its own SQLite database."""
+
+    def __init__(self, db_file: Path, fake_slack: FakeSlack, slack_api_url: str, tt_api_url: str):
+        self.db_file = db_file
+        self.fake_slack = fake_slack
+        self.settings = app_settings(db_file, slack_api_url, tt_api_url, generate_key())
+        upgrade_schema(self.settings.database_url)
+        self.server = BackgroundServer(create_web_app(self.settings)).start()
+        self.slack = SignedSlack(self.server.url, SIGNING_SECRET)
+
+    def close(self) -> None:
+        self.slack.close()
+        self.server.stop()
+
+    # Requests -----------------------------------------------------------------------------
+
+    def command(self, user: SlackUser, text: str) -> tuple[httpx.Response, str]:
+        """``/track <text>``; returns the ack and the response_url Slack gave the command."""
+        response_url = self.fake_slack.new_response_url(user.team_id)
+        trigger_id = self.fake_slack.new_trigger_id()
+        payload = command_payload(user, text, response_url, trigger_id)
+        return self.slack.command(payload), response_url
+
+    def reply_to(self, user: SlackUser, text: str, timeout: float = 5.0) -> dict[str, Any]:
+        """``/track <text>`` and the one reply the app posts to its response_url."""
+        ack, response_url = self.command(user, text)
+        assert ack.status_code == 200, ack.text
+        return self.wait_for_post(response_url, timeout=timeout).body
+
+    def wait_for_post(
+        self, response_url: str, count: int = 1, timeout: float = 5.0
+    ) -> ResponsePost:
+        """The ``count``-th post to ``response_url``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            posts = [post for post in self.fake_slack.responses if post.url == response_url]
+            if len(posts) >= count:
+                return posts[count - 1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no post #{count} to {response_url}; saw {len(posts)}")
+            time.sleep(0.01)
+
+    def click(
+        self, user: SlackUser, message: dict[str, Any], action_id: str, *, index: int = 0
+    ) -> tuple[httpx.Response, str]:
+        """Click the ``index``-th button whose action id starts with ``action_id``."""
+        buttons = [
+            element
+            for element in _elements(message)
+            if element.get("type") == "button" and element["action_id"].startswith(action_id)
+        ]
+        assert buttons, f"no {action_id} button in {message}"
+        button = buttons[index]
+        response_url = self.fake_slack.new_response_url(user.team_id)
+        payload = block_action_payload(
+            user,
+            button,
+            response_url=response_url,
+            trigger_id=self.fake_slack.new_trigger_id(),
+            message=message,
+        )
+        return self.slack.interaction(payload), response_url
+
+    def submit(
+        self, user: SlackUser, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
+    ) -> httpx.Response:
+        return self.slack.interaction(view_submission_payload(user, view, values))
+
+    def event(self, user: SlackUser, event: dict[str, Any]) -> httpx.Response:
+        return self.slack.event(event_payload(user, event))
+
+    # State -------------------------------------------------------------------------------
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.db_file) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def wait_for_view_update(
+        self, view_id: str, count: int = 1, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """The view as the ``count``-th ``views.update`` of ``view_id`` left it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            updates = [
+                call
+                for call in self.fake_slack.calls_to("views.update")
+                if call.args.get("view_id") == view_id and call.ok
+            ]
+            if len(updates) >= count:
+                # What the app sent, with the id Slack keeps for the view.
+                return {**updates[count - 1].args["view"], "id": view_id}
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no views.update #{count} of {view_id}; saw {len(updates)}")
+            time.sleep(0.01)
+
+
+def _elements(message: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for block in message.get("blocks", []):
+        yield from block.get("elements", [])
+        if "accessory" in block:
+            yield block["accessory"]
