@@ -1,10 +1,19 @@
 """Events API: the app leaving a workspace."""
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
 
 from handlers.events.uninstall import app_uninstalled, tokens_revoked
 
+# Every event the app subscribes to (manifest.yml's bot_events must list exactly these).
+EVENTS: dict[str, Callable[..., Awaitable[Any]]] = {
+    "app_uninstalled": app_uninstalled,
+    "tokens_revoked": tokens_revoked,
+}
+
 
 def register(app: AsyncApp) -> None:
-    app.event("app_uninstalled")(app_uninstalled)
-    app.event("tokens_revoked")(tokens_revoked)
+    for event_type, listener in EVENTS.items():
+        app.event(event_type)(listener)

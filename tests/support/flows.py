@@ -9,7 +9,9 @@ from tests.support.slack_requests import SlackUser
 
 
 def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
-    """Link ``user`` through /track connect and the modal, as a user would; returns the last view."""
+    """Link ``user`` through /track connect and the modal, as a user would.
+
+    Returns the view the modal shows at the end."""
     ack, _ = app.command(user, "connect")
     assert ack.status_code == 200, ack.text
     opened = app.fake_slack.wait_for_calls("views.open")[-1]

@@ -1,0 +1,88 @@
+"""manifest.yml is valid for Slack and declares exactly what the code handles."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from handlers.commands import COMMANDS
+from handlers.events import EVENTS
+from tests.support.harness import AppHarness
+from tests.support.paths import PROJECT_ROOT, SLACK_REFERENCE
+from tests.support.seed import ALICE
+
+SCHEMA = SLACK_REFERENCE / "manifest-schema" / "schemas" / "manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_validates_against_slacks_schema(manifest: dict[str, Any]) -> None:
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
+
+
+def test_the_schema_check_would_catch_a_broken_manifest(manifest: dict[str, Any]) -> None:
+    broken = {
+        **manifest,
+        "features": {**manifest["features"], "slash_commands": [{"command": "track"}]},
+    }
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, json.loads(SCHEMA.read_text()))
+
+
+def test_declared_commands_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
+    declared = {c["command"] for c in manifest["features"].get("slash_commands", [])}
+    assert declared == set(COMMANDS)
+
+
+def test_declared_events_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(EVENTS)
+
+
+def test_declared_shortcuts_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
+    declared = {s["callback_id"] for s in manifest["features"].get("shortcuts", [])}
+    assert declared == set()
+
+
+def test_every_request_url_is_the_one_bolt_endpoint(manifest: dict[str, Any]) -> None:
+    urls = [c["url"] for c in manifest["features"]["slash_commands"]]
+    urls.append(manifest["settings"]["event_subscriptions"]["request_url"])
+    urls.append(manifest["settings"]["interactivity"]["request_url"])
+    assert all(url.endswith("/slack/events") for url in urls)
+
+
+def test_scopes_cover_the_web_api_methods_the_app_calls(manifest: dict[str, Any]) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "users:read"} <= scopes
+
+
+def test_each_declared_command_and_event_is_dispatched_by_the_app(
+    app: AppHarness, manifest: dict[str, Any]
+) -> None:
+    """Bolt answers 404 to a request no listener takes: every declared one must get 200."""
+    for command in manifest["features"]["slash_commands"]:
+        from tests.support.slack_requests import command_payload
+
+        payload = command_payload(
+            ALICE,
+            "help",
+            app.fake_slack.new_response_url(),
+            app.fake_slack.new_trigger_id(),
+            command=command["command"],
+        )
+        assert app.slack.command(payload).status_code == 200, command
+    for event_type in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        event = {"type": event_type}
+        if event_type == "tokens_revoked":
+            event["tokens"] = {"oauth": [], "bot": []}
+        assert app.event(ALICE, event).status_code == 200, event_type
+    unknown_payload = command_payload(
+        ALICE, "", app.fake_slack.new_response_url(), "1.2.3", command="/not-ours"
+    )
+    assert app.slack.command(unknown_payload).status_code == 404
