@@ -24,6 +24,9 @@ def start_of_day(day: date, zone: tzinfo) -> datetime:
 
 def overlap(start: datetime, end: datetime, day: date, zone: tzinfo) -> timedelta:
     """How much of ``start``..``end`` falls on local ``day``."""
-    day_start = start_of_day(day, zone)
-    day_end = start_of_day(day + timedelta(days=1), zone)
-    return max(min(end, day_end) - max(start, day_start), timedelta(0))
+    # Subtracting datetimes that share a tzinfo ignores DST (wall-clock arithmetic): use UTC.
+    day_start = start_of_day(day, zone).astimezone(UTC)
+    day_end = start_of_day(day + timedelta(days=1), zone).astimezone(UTC)
+    return max(
+        min(end.astimezone(UTC), day_end) - max(start.astimezone(UTC), day_start), timedelta(0)
+    )

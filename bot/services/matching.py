@@ -130,7 +130,8 @@ def resolve_task(
 ) -> Resolution:
     """Settle which task ``words`` means among the user's active ``tasks``."""
     whole = _phrase(words)
-    task_id = _task_id(whole)
+    # A lone unquoted number is an id; a quoted one is a name.
+    task_id = _task_id(whole) if len(words) == 1 and not words[0].quoted else None
     if task_id is not None:
         by_id = [task for task in tasks if task.id == task_id]
         if by_id:

@@ -7,7 +7,7 @@ strict about the ones the app relies on (ids, names, times).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.trackingtime.timefmt import parse_offset, parse_tt_datetime
@@ -52,7 +52,10 @@ class Me:
         workspaces = tuple(Workspace.from_api(team) for team in data.get("teams") or ())
         account_id = int(data["account_id"])
         if not any(w.account_id == account_id for w in workspaces):
-            workspaces = (Workspace(account_id, f"Workspace {account_id}", is_default=True),)
+            # Keep the listed teams: the default account is added, not substituted for them.
+            is_default = not any(w.is_default for w in workspaces)
+            default = Workspace(account_id, f"Workspace {account_id}", is_default=is_default)
+            workspaces = (*workspaces, default)
         return cls(
             user_id=int(data["id"]),
             account_id=account_id,
@@ -172,4 +175,5 @@ class RunningTimer:
         )
 
     def elapsed(self, now: datetime) -> timedelta:
-        return max(now - self.started_at, timedelta(0))
+        # In UTC: same-tzinfo subtraction would ignore a DST change in between.
+        return max(now.astimezone(UTC) - self.started_at.astimezone(UTC), timedelta(0))

@@ -1,0 +1,157 @@
+"""The /track parser: examples, bad input, and properties over any text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands import (
+    SUBCOMMANDS,
+    Connect,
+    Disconnect,
+    Help,
+    Invalid,
+    Start,
+    Status,
+    Stop,
+    SwitchAccount,
+    Token,
+    Unknown,
+    parse_command,
+    suggest_subcommand,
+    tokenize,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", Status()),
+        ("   ", Status()),
+        ("status", Status()),
+        ("STATUS", Status()),
+        ("stop", Stop()),
+        ("connect", Connect()),
+        ("login", Connect()),
+        ("disconnect", Disconnect()),
+        ("account", SwitchAccount()),
+        ("workspace", SwitchAccount()),
+        ("help", Help()),
+        ("help start", Help()),
+        ("?", Help()),
+    ],
+)
+def test_subcommands(text: str, expected: object) -> None:
+    assert parse_command(text) == expected
+
+
+def words(*texts: str) -> tuple[Token, ...]:
+    return tuple(Token(t) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("start Design review", Start(words("Design", "review"))),
+        ("start   Design    review  ", Start(words("Design", "review"))),
+        ("switch Standup", Start(words("Standup"))),
+        (
+            "start Design review in Website: header fixes",
+            Start(words("Design", "review", "in", "Website"), "header fixes"),
+        ),
+        ("start Standup:", Start(words("Standup"))),
+        ("start Bug:42 fix", Start(words("Bug:42", "fix"))),
+        ("start 10:30 sync", Start(words("10:30", "sync"))),
+        ("start #123", Start(words("#123"))),
+        (
+            'start "Log in page" in "Web site"',
+            Start((Token("Log in page", True), Token("in"), Token("Web site", True))),
+        ),
+        ("start “Smart quotes”", Start((Token("Smart quotes", True),))),
+        ('start "a: b": notes', Start((Token("a: b", True),), "notes")),
+    ],
+)
+def test_start(text: str, expected: Start) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("start", "Tell me which task to start."),
+        ("start   ", "Tell me which task to start."),
+        ("start : only notes", "Tell me which task to start."),
+        ('start "unclosed', "There is an opening quote without a closing one."),
+        ("start in Website", "The task name comes before `in <project>`."),
+        ("start Design in", "`in` must be followed by a project name."),
+        ("stop now", "`stop` takes nothing after it, but I got “now”."),
+        ("connect xyz", "`connect` takes nothing after it, but I got “xyz”."),
+    ],
+)
+def test_invalid_input_names_the_problem_and_gives_an_example(text: str, problem: str) -> None:
+    parsed = parse_command(text)
+    assert isinstance(parsed, Invalid)
+    assert parsed.problem == problem
+    assert parsed.example.startswith("/track ")
+    assert isinstance(parse_command(parsed.example.removeprefix("/track ")), Start | Stop | Connect)
+
+
+@pytest.mark.parametrize(
+    ("word", "suggestion"),
+    [
+        ("strat", "start"),
+        ("stpo", "stop"),
+        ("stauts", "status"),
+        ("conect", "connect"),
+        ("disconect", "disconnect"),
+        ("hlep", "help"),
+        ("xyzzy", None),
+    ],
+)
+def test_unknown_subcommand_suggests_the_closest(word: str, suggestion: str | None) -> None:
+    assert parse_command(f"{word} something") == Unknown(word, suggestion)
+    assert suggest_subcommand(word) == suggestion
+
+
+def test_every_alias_parses_to_its_subcommand() -> None:
+    for name, aliases in SUBCOMMANDS.items():
+        for alias in aliases:
+            parsed = parse_command(f"{alias} Standup" if name == "start" else alias)
+            assert not isinstance(parsed, Unknown | Invalid), alias
+
+
+@given(st.text())
+def test_parsing_never_raises_and_always_gives_a_command(text: str) -> None:
+    parsed = parse_command(text)
+    assert isinstance(
+        parsed,
+        Status | Start | Stop | Connect | Disconnect | SwitchAccount | Help | Unknown | Invalid,
+    )
+
+
+plain_word = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Zs", "Cc", "Zl", "Zp"), blacklist_characters='"“”„«»:'
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda w: w.casefold() != "in" and w.strip() == w and w.split() == [w])
+
+
+@given(
+    st.lists(plain_word, min_size=1, max_size=6),
+    st.none() | st.text(min_size=1, max_size=40).map(str.strip).filter(bool),
+)
+def test_start_keeps_the_words_and_notes_as_typed(task_words: list[str], notes: str | None) -> None:
+    text = "start " + " ".join(task_words) + (f": {notes}" if notes else "")
+    parsed = parse_command(text)
+    assert isinstance(parsed, Start)
+    assert [t.text for t in parsed.words] == task_words
+    assert parsed.notes == (" ".join(notes.split()) if notes else None)
+
+
+@given(st.lists(plain_word, min_size=1, max_size=4))
+def test_a_quoted_phrase_is_one_token(phrase_words: list[str]) -> None:
+    phrase = " ".join(phrase_words)
+    assert tokenize(f'"{phrase}"') == [Token(phrase, quoted=True)]
