@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (run from the project root: ``python -m bench.<name>``)."""
