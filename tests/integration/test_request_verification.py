@@ -7,16 +7,19 @@ import time
 import httpx
 
 from bot.fakes.slack import FakeSlack
+from bot.fakes.slack_requests import SignedSlack, command_payload, event_payload
 from bot.fakes.trackingtime import FakeTrackingTime
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, Seeded
-from tests.support.slack_requests import command_payload, event_payload
 
 
 def _disconnect_payload(app: AppHarness) -> dict[str, str]:
     return command_payload(
-        ALICE, "disconnect", app.fake_slack.new_response_url(), app.fake_slack.new_trigger_id()
+        ALICE,
+        "disconnect",
+        response_url=app.fake_slack.new_response_url(),
+        trigger_id=app.fake_slack.new_trigger_id(),
     )
 
 
@@ -41,8 +44,6 @@ def test_signature_made_with_another_secret_is_refused(
     app: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime
 ) -> None:
     connect(app, ALICE, ALICE_PASSWORD)
-    from tests.support.slack_requests import SignedSlack
-
     impostor = SignedSlack(app.server.url, "not-the-signing-secret")
     try:
         assert impostor.command(_disconnect_payload(app)).status_code == 401

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.fakes.slack_requests import SlackUser
 from tests.support.harness import AppHarness
-from tests.support.slack_requests import SlackUser
 
 
 def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:

@@ -13,18 +13,18 @@ import httpx
 from bot.crypto import generate_key
 from bot.fakes.server import BackgroundServer
 from bot.fakes.slack import FakeSlack, ResponsePost
-from bot.settings import Settings, load_settings
-from bot.storage import upgrade_schema
-from bot.web import create_web_app
-from tests.support.seed import BOT_TOKEN
-from tests.support.slack_requests import (
+from bot.fakes.slack_requests import (
     SignedSlack,
     SlackUser,
-    block_action_payload,
+    block_actions_payload,
     command_payload,
     event_payload,
     view_submission_payload,
 )
+from bot.settings import Settings, load_settings
+from bot.storage import upgrade_schema
+from bot.web import create_web_app
+from tests.support.seed import BOT_TOKEN
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
@@ -65,7 +65,7 @@ class AppHarness:
         """``/track <text>``; returns the ack and the response_url Slack gave the command."""
         response_url = self.fake_slack.new_response_url(user.team_id)
         trigger_id = self.fake_slack.new_trigger_id()
-        payload = command_payload(user, text, response_url, trigger_id)
+        payload = command_payload(user, text, response_url=response_url, trigger_id=trigger_id)
         return self.slack.command(payload), response_url
 
     def reply_to(self, user: SlackUser, text: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -92,16 +92,17 @@ class AppHarness:
     ) -> tuple[httpx.Response, str]:
         """Click the ``index``-th button whose action id starts with ``action_id``."""
         buttons = [
-            element
-            for element in _elements(message)
+            (block_id, element)
+            for block_id, element in _elements(message)
             if element.get("type") == "button" and element["action_id"].startswith(action_id)
         ]
         assert buttons, f"no {action_id} button in {message}"
-        button = buttons[index]
+        block_id, button = buttons[index]
         response_url = self.fake_slack.new_response_url(user.team_id)
-        payload = block_action_payload(
+        payload = block_actions_payload(
             user,
             button,
+            block_id=block_id,
             response_url=response_url,
             trigger_id=self.fake_slack.new_trigger_id(),
             message=message,
@@ -141,8 +142,11 @@ class AppHarness:
             time.sleep(0.01)
 
 
-def _elements(message: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for block in message.get("blocks", []):
-        yield from block.get("elements", [])
+def _elements(message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every interactive element with the id of its block (Slack makes one up when missing)."""
+    for number, block in enumerate(message.get("blocks", [])):
+        block_id = block.get("block_id") or f"b{number}"
+        for element in block.get("elements", []):
+            yield block_id, element
         if "accessory" in block:
-            yield block["accessory"]
+            yield block_id, block["accessory"]

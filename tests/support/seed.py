@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.fakes.slack import FakeSlack
+from bot.fakes.slack_requests import SlackUser
 from bot.fakes.trackingtime import FakeTrackingTime
-from tests.support.slack_requests import SlackUser
 
 TEAM_ID = "T0ACME"
 BOT_TOKEN = "xoxb-test-acme"

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.fakes.slack_requests import command_payload
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS
 from tests.support.harness import AppHarness
@@ -67,13 +68,11 @@ def test_each_declared_command_and_event_is_dispatched_by_the_app(
 ) -> None:
     """Bolt answers 404 to a request no listener takes: every declared one must get 200."""
     for command in manifest["features"]["slash_commands"]:
-        from tests.support.slack_requests import command_payload
-
         payload = command_payload(
             ALICE,
             "help",
-            app.fake_slack.new_response_url(),
-            app.fake_slack.new_trigger_id(),
+            response_url=app.fake_slack.new_response_url(),
+            trigger_id=app.fake_slack.new_trigger_id(),
             command=command["command"],
         )
         assert app.slack.command(payload).status_code == 200, command
@@ -83,6 +82,6 @@ def test_each_declared_command_and_event_is_dispatched_by_the_app(
             event["tokens"] = {"oauth": [], "bot": []}
         assert app.event(ALICE, event).status_code == 200, event_type
     unknown_payload = command_payload(
-        ALICE, "", app.fake_slack.new_response_url(), "1.2.3", command="/not-ours"
+        ALICE, "", response_url=app.fake_slack.new_response_url(), trigger_id="1.2", command="/x"
     )
     assert app.slack.command(unknown_payload).status_code == 404
