@@ -55,6 +55,7 @@ def test_slash_command_has_exactly_slacks_keys(user: SlackUser) -> None:
 def test_block_actions_from_a_message_and_from_a_view() -> None:
     reference = sample("app-backend/interactive-components/BlockActionPayload.json")
     reference["state"] = {"values": {}}  # blanked to {} in the sample
+    reference["view"]["blocks"] = []  # a real view carries its blocks; the sample omits them
     button = {
         "type": "button",
         "action_id": "a",
@@ -92,7 +93,6 @@ def test_message_shortcut_sample_has_the_identity_keys_we_send_with_shortcuts() 
     shared = {
         "team",
         "user",
-        "api_app_id",
         "token",
         "trigger_id",
         "callback_id",
