@@ -55,7 +55,8 @@ def test_slash_command_has_exactly_slacks_keys(user: SlackUser) -> None:
 def test_block_actions_from_a_message_and_from_a_view() -> None:
     reference = sample("app-backend/interactive-components/BlockActionPayload.json")
     reference["state"] = {"values": {}}  # blanked to {} in the sample
-    reference["view"]["blocks"] = []  # a real view carries its blocks; the sample omits them
+    # A real view carries its blocks and state values; the sample omits or blanks them.
+    reference["view"].update(blocks=[], state={"values": {}})
     button = {
         "type": "button",
         "action_id": "a",
