@@ -27,6 +27,7 @@ from bot.trackingtime import Task
 BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 NOTES_IN_VALUE_LIMIT = 1500  # leaves room in a button value for the ids and names around it
+START_USAGE = "/track start &lt;task&gt; [in &lt;project&gt;]"
 
 
 def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
@@ -45,20 +46,37 @@ def _button(
     )
 
 
+def _json_size(text: str) -> int:
+    return len(json.dumps(text, ensure_ascii=False)) - 2
+
+
+def _truncate_json(text: str, limit: int) -> str:
+    """:func:`truncate` by the length ``text`` takes in JSON, where ``"``, ``\\`` and control
+    characters take 2 to 6 characters: the button value must fit Slack's 2000 characters."""
+    if _json_size(text) <= limit:
+        return text
+    size = 0
+    for index, char in enumerate(text):
+        size += _json_size(char)
+        if size > limit - 1:
+            return text[:index].rstrip() + "…"
+    return text
+
+
 def start_task_value(task_id: int, notes: str = "") -> str:
     """A start button's value: which task, and the notes the user typed."""
     payload: dict[str, object] = {"task_id": task_id}
     if notes:
-        payload["notes"] = truncate(notes, NOTES_IN_VALUE_LIMIT)
+        payload["notes"] = _truncate_json(notes, NOTES_IN_VALUE_LIMIT)
     return json.dumps(payload, ensure_ascii=False)
 
 
 def create_task_value(task_name: str, project_name: str | None, notes: str = "") -> str:
-    payload: dict[str, object] = {"task": truncate(task_name, 200)}
+    payload: dict[str, object] = {"task": _truncate_json(task_name, 200)}
     if project_name:
-        payload["project"] = truncate(project_name, 200)
+        payload["project"] = _truncate_json(project_name, 200)
     if notes:
-        payload["notes"] = truncate(notes, NOTES_IN_VALUE_LIMIT)
+        payload["notes"] = _truncate_json(notes, NOTES_IN_VALUE_LIMIT)
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -97,7 +115,11 @@ def not_linked() -> Message:
 
 HELP_LINES = (
     ("Timers", ""),
-    ("`/track start <task> [in <project>] [: notes]`", "start a timer (stops the running one)"),
+    # Literal < and > would start a Slack link even inside code: write them as entities.
+    (
+        "`/track start &lt;task&gt; [in &lt;project&gt;] [: notes]`",
+        "start a timer (stops the running one)",
+    ),
     ("`/track stop`", "stop the running timer"),
     ("`/track` or `/track status`", "what is running, and today's total"),
     ("Account", ""),
@@ -165,7 +187,7 @@ def status_message(status: TimerStatus, zone: tzinfo) -> Message:
         prefix = "Switch to " if status.running else "Start "
         blocks.append(_start_buttons(status.recent_tasks, prefix=prefix))
     else:
-        blocks.append(_context("Start a timer with `/track start <task> [in <project>]`"))
+        blocks.append(_context(f"Start a timer with `{START_USAGE}`"))
     return Message(text=f"{fallback}. Today: {duration(status.today_total)}", blocks=tuple(blocks))
 
 
@@ -209,7 +231,7 @@ def nothing_running_message(_: NothingRunning | None = None) -> Message:
         text="No timer is running, so there was nothing to stop.",
         blocks=(
             _section(":zzz: No timer is running, so there was nothing to stop."),
-            _context("Start one with `/track start <task> [in <project>]`"),
+            _context(f"Start one with `{START_USAGE}`"),
         ),
     )
 
@@ -225,7 +247,7 @@ def choose_task_message(choose: Choose) -> Message:
         blocks.append(
             _context(
                 f"Showing {len(choose.tasks)} of {choose.total}. Type more of the name, or add "
-                "`in <project>`, to narrow it down."
+                "`in &lt;project&gt;`, to narrow it down."
             )
         )
     return Message(text=f"Several tasks match “{choose.query}”", blocks=tuple(blocks))
@@ -257,7 +279,7 @@ def no_match_message(no_match: NoMatch) -> Message:
                     )
                 ]
             ),
-            _context("Or check the spelling: `/track start <task> in <project>`"),
+            _context("Or check the spelling: `/track start &lt;task&gt; in &lt;project&gt;`"),
         ),
     )
 
@@ -287,7 +309,7 @@ def parse_start_task_value(value: str) -> tuple[int, str] | None:
     try:
         payload = json.loads(value)
         return int(payload["task_id"]), str(payload.get("notes") or "")
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
         return None
 
 
@@ -296,7 +318,7 @@ def parse_create_task_value(value: str) -> tuple[str, str | None, str] | None:
     try:
         payload = json.loads(value)
         task = str(payload["task"]).strip()
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
         return None
     if not task:
         return None

@@ -23,6 +23,7 @@ from bot.blocks.format import escape, truncate
 from bot.trackingtime import Workspace
 
 MAX_SELECT_OPTIONS = 100
+MAX_PRIVATE_METADATA = 3000
 
 
 def _section(text: str) -> SectionBlock:
@@ -118,7 +119,7 @@ def connected_modal(user_name: str, workspace: str) -> View:
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
-                        text="Try `/track start <task>` or `/track help`. "
+                        text="Try `/track start &lt;task&gt;` or `/track help`. "
                         "`/track disconnect` removes the link."
                     )
                 ]
@@ -133,14 +134,21 @@ def workspace_metadata(workspaces: Sequence[Workspace]) -> str:
 
     Only ids and names: never a secret (private_metadata travels through Slack).
     """
-    offered = [[w.account_id, truncate(w.company, 60)] for w in workspaces[:MAX_SELECT_OPTIONS]]
-    return json.dumps(offered, ensure_ascii=False, separators=(",", ":"))[:3000]
+    # Names are shortened until it fits: cutting the JSON itself would make it unreadable.
+    for name_limit in (60, 30, 10, 1):
+        offered = [
+            [w.account_id, truncate(w.company, name_limit)] for w in workspaces[:MAX_SELECT_OPTIONS]
+        ]
+        metadata = json.dumps(offered, ensure_ascii=False, separators=(",", ":"))
+        if len(metadata) <= MAX_PRIVATE_METADATA:
+            break
+    return metadata
 
 
 def workspaces_from_metadata(metadata: str) -> dict[int, str]:
     try:
         return {int(account_id): str(name) for account_id, name in json.loads(metadata)}
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError, RecursionError):
         return {}
 
 

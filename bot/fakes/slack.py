@@ -103,6 +103,7 @@ class SlackCall:
     ``args`` holds every argument except ``token`` (query, form and JSON merged; JSON-string
     ``blocks``/``view``/``attachments``/``metadata`` decoded). ``error`` is the error the fake
     answered (``None`` on ``ok: true``), so rejected attempts such as 429s are visible too.
+    ``reply`` is the JSON body the fake answered (e.g. the stored view, with its id).
     """
 
     method: str
@@ -110,6 +111,7 @@ class SlackCall:
     token: str | None
     at: float
     error: str | None = None
+    reply: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -510,11 +512,18 @@ class FakeSlack:
                 reply = _Reply({"ok": False, "error": body_error})
             else:
                 reply = self._dispatch(method, args, token)
-            self.calls.append(
-                SlackCall(method, args, token, time.monotonic(), reply.body.get("error"))
-            )
             # Serialise under the lock: the reply shares objects with the stored state.
             payload = json.dumps(reply.body)
+            self.calls.append(
+                SlackCall(
+                    method,
+                    args,
+                    token,
+                    time.monotonic(),
+                    reply.body.get("error"),
+                    json.loads(payload),
+                )
+            )
             self._changed.notify_all()
         headers = {"X-Slack-Req-Id": secrets.token_hex(16), **reply.headers}
         return Response(

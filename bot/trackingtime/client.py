@@ -90,7 +90,7 @@ class TrackingTime:
             )
         except httpx.TimeoutException as exc:
             raise TimedOut(f"{method} {path}: {type(exc).__name__}") from None
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:  # transport errors, and a body that fails to decode
             raise Unavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from None
         return _unwrap(response, f"{method} {path}")
 
@@ -135,6 +135,16 @@ def _unwrap(response: httpx.Response, what: str) -> Any:
     raise error_type(detail)
 
 
+def _records(data: Any, what: str) -> list[dict[str, Any]]:
+    """A list endpoint's ``data``: a list of objects (``null`` meaning none), else the reply is
+    not TrackingTime's API speaking."""
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise Unavailable(f"{what}: expected a list of objects, got {type(data).__name__}")
+    return data
+
+
 class TrackingTimeSession:
     """The API as one user in one workspace; times are sent in the user's time zone."""
 
@@ -166,7 +176,7 @@ class TrackingTimeSession:
 
     async def projects(self) -> list[Project]:
         data = await self._get("projects", {"filter": "ACTIVE"})
-        return [Project.from_api(item) for item in data or ()]
+        return [Project.from_api(item) for item in _records(data, "projects")]
 
     async def tasks(self, project_id: int | None = None) -> list[Task]:
         """Every active task in the workspace (or one project), across pages."""
@@ -179,7 +189,7 @@ class TrackingTimeSession:
         items: list[dict[str, Any]] = []
         seen: set[Any] = set()
         for page in range(MAX_PAGES):
-            batch = await self._get(path, {**params, "page": page}) or []
+            batch = _records(await self._get(path, {**params, "page": page}), path)
             fresh = [item for item in batch if item.get("id") not in seen]
             seen.update(item.get("id") for item in fresh)
             items.extend(fresh)
@@ -234,8 +244,8 @@ class TrackingTimeSession:
 
     async def running_timer(self, user_id: int) -> RunningTimer | None:
         """The user's running timer, if any."""
-        data = await self._get(f"users/{user_id}/tasks/tracking") or []
-        for task in data:
+        data = await self._get(f"users/{user_id}/tasks/tracking")
+        for task in _records(data, "tasks/tracking"):
             timer = RunningTimer.from_task(task, self.zone)
             if timer is not None:
                 return timer

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TT_DATETIME = "%Y-%m-%d %H:%M:%S"
+_MAX_OFFSET = timedelta(hours=14)  # Pacific/Kiritimati; the westmost zone is UTC-12
 _GMT_OFFSET = re.compile(r"^(?:GMT|UTC)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
 
@@ -42,17 +43,26 @@ def to_tt(at: datetime, zone: tzinfo) -> tuple[str, str]:
 
 
 def parse_offset(text: str | None, fallback: tzinfo) -> tzinfo:
-    """A ``tzinfo`` for TrackingTime's ``timezone`` field: ``GMT+3``, ``GMT-05:00`` or IANA."""
-    if not text:
+    """A ``tzinfo`` for TrackingTime's ``timezone`` field: ``GMT+3``, ``GMT-05:00`` or IANA.
+
+    ``fallback`` when the field is empty or unusable (unknown name, offset out of range).
+    """
+    value = (text or "").strip()
+    if not value:
         return fallback
-    match = _GMT_OFFSET.match(text.strip())
+    match = _GMT_OFFSET.match(value)
     if match:
         sign, hours, minutes = match.groups()
         delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if int(minutes or 0) >= 60 or delta > _MAX_OFFSET:
+            return fallback  # e.g. GMT+99 or GMT+12:75: not an offset any zone has
         return timezone(-delta if sign == "-" else delta)
-    if text.strip().upper() in ("GMT", "UTC"):
+    if value.upper() in ("GMT", "UTC"):
         return UTC
-    return zone_or_utc(text.strip())
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return fallback
 
 
 def parse_tt_datetime(text: str, zone: tzinfo) -> datetime:

@@ -118,7 +118,8 @@ def test_not_linked_user_gets_a_connect_button_that_opens_the_modal(
 
 
 def test_help_and_did_you_mean(app: AppHarness) -> None:
-    assert "/track start <task>" in text_of(app.reply_to(ALICE, "help"))
+    # < and > are escaped: Slack would read a bare <task> as a link.
+    assert "/track start &lt;task&gt;" in text_of(app.reply_to(ALICE, "help"))
     unknown = app.reply_to(ALICE, "strat standup")
     assert "Did you mean `/track start`?" in text_of(unknown)
     assert "/track stop" in text_of(unknown)
