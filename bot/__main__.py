@@ -1,4 +1,8 @@
-"""``python -m bot serve|socket|worker|migrate|keygen``."""
+"""``python -m bot [serve|socket|worker|migrate|keygen|playground]``.
+
+Without a command it serves for real when Slack settings are present, and otherwise starts the
+playground.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import asyncio
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 
 from bot import __version__
 from bot.crypto import generate_key
@@ -90,6 +96,23 @@ def worker(_: argparse.Namespace) -> int:
     return 0
 
 
+def playground(args: argparse.Namespace) -> int:
+    from bot.playground.cli import run_playground
+
+    return run_playground(args.script, started=args.started)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The bare ``python -m bot``: serve for real when Slack is configured, else the playground."""
+    settings = load_settings()
+    if not settings.has_slack_credentials:
+        from bot.playground.cli import run_playground
+
+        return run_playground(no_slack_settings=True, started=args.started)
+    migrate(args)
+    return serve(args)
+
+
 def _db_kind(settings: Settings) -> str:
     return settings.database_url.split(":", 1)[0]
 
@@ -100,20 +123,28 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "worker": (worker, "run scheduled and retried work"),
     "migrate": (migrate, "create or upgrade the database schema"),
     "keygen": (keygen, "print a new encryption key for ENCRYPTION_KEYS"),
+    "playground": (playground, "try the app in a terminal, with a fake Slack and TrackingTime"),
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    started = time.monotonic()
     parser = argparse.ArgumentParser(prog="python -m bot", description="TrackingTime for Slack")
     parser.add_argument("--version", action="version", version=__version__)
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "playground":
+            command.add_argument(
+                "--script", type=Path, help="run the commands in FILE, print the transcript"
+            )
     args = parser.parse_args(argv)
-    load_dotenv(override=False)
+    args.started = started
+    load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
     _configure_logging()
     try:
-        return COMMANDS[args.command][0](args)
+        action = COMMANDS[args.command][0] if args.command else run
+        return action(args)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -28,7 +28,7 @@ class SettingsError(Exception):
 class Settings:
     """Everything the processes read from their environment."""
 
-    database_url: str
+    database_url: str = field(repr=False)  # may carry the database password
     slack_signing_secret: str = field(default="", repr=False)
     slack_bot_token: str = field(default="", repr=False)
     slack_client_id: str = ""
@@ -116,7 +116,7 @@ def load_settings(
         return env.get(name, "").strip()
 
     port_raw = get("PORT") or str(DEFAULT_PORT)
-    if not port_raw.isdigit() or not 0 < int(port_raw) < 65536:
+    if not port_raw.isdecimal() or not 0 < int(port_raw) < 65536:
         raise SettingsError(f"PORT must be a port number from 1 to 65535, got {port_raw!r}")
 
     settings = Settings(

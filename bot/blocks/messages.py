@@ -140,7 +140,7 @@ def help_message(unknown: Unknown | None = None) -> Message:
         blocks.append(_section(line))
     blocks.append(HeaderBlock(text="TrackingTime for Slack"))
     for title, text in HELP_LINES:
-        blocks.append(_section(f"*{title}*" if not text else f"{title}\n{text}"))
+        blocks.append(_section(f"*{title}*" if not text else f"{title}  {text}"))
     blocks.append(
         _context(
             "Examples: `/track start Design review in Website: header fixes` · "
@@ -173,7 +173,7 @@ def status_message(status: TimerStatus, zone: tzinfo) -> Message:
     if status.running is not None:
         timer = status.running
         elapsed = duration(timer.elapsed(status.now))
-        text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for *{elapsed}* (since "
+        text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for *{escape(elapsed)}* (since "
         text += f"{clock_time(timer.started_at, zone)})"
         if timer.notes:
             text += f"\n_{escape(truncate(timer.notes, 500))}_"
@@ -182,7 +182,7 @@ def status_message(status: TimerStatus, zone: tzinfo) -> Message:
     else:
         blocks.append(_section(":zzz: No timer is running."))
         fallback = "No timer is running"
-    blocks.append(_context(f"Today: *{duration(status.today_total)}* tracked"))
+    blocks.append(_context(f"Today: *{escape(duration(status.today_total))}* tracked"))
     if status.recent_tasks:
         prefix = "Switch to " if status.running else "Start "
         blocks.append(_start_buttons(status.recent_tasks, prefix=prefix))
@@ -203,7 +203,7 @@ def started_message(started: Started, zone: tzinfo) -> Message:
         blocks.append(
             _context(
                 f"Stopped {task_mrkdwn(previous.task)} after "
-                f"*{duration(previous.elapsed(started.now))}*"
+                f"*{escape(duration(previous.elapsed(started.now)))}*"
             )
         )
     return Message(text=f"Started {timer.task.label}", blocks=tuple(blocks))
@@ -211,7 +211,7 @@ def started_message(started: Started, zone: tzinfo) -> Message:
 
 def stopped_message(stopped: Stopped) -> Message:
     text = f":white_check_mark: Stopped {task_mrkdwn(stopped.task)}: "
-    text += f"*{duration(stopped.tracked)}* tracked"
+    text += f"*{escape(duration(stopped.tracked))}* tracked"
     return Message(
         text=f"Stopped {stopped.task.label}: {duration(stopped.tracked)}",
         blocks=(
@@ -221,7 +221,7 @@ def stopped_message(stopped: Stopped) -> Message:
                     "Start again", f"{ids.START_TASK}:0", start_task_value(stopped.task.id)
                 ),
             ),
-            _context(f"Today: *{duration(stopped.today_total)}* tracked"),
+            _context(f"Today: *{escape(duration(stopped.today_total))}* tracked"),
         ),
     )
 

@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
+from bot.storage.accounts import SlackUserKey
+
 APP_ID = "A0TRACKING"
 CHANNEL = {"id": "C0GENERAL", "name": "general"}
 # Slack still sends the deprecated verification token; Bolt ignores it when signatures are on.
@@ -35,6 +37,11 @@ class SlackUser:
     user_id: str
     name: str = "someone"
     enterprise_id: str | None = None
+
+    @property
+    def key(self) -> SlackUserKey:
+        """How the app's storage identifies this user."""
+        return SlackUserKey(self.enterprise_id, self.team_id, self.user_id)
 
 
 def _identity(user: SlackUser) -> dict[str, Any]:
