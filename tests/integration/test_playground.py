@@ -1,0 +1,110 @@
+"""The playground as a newcomer runs it: ``python -m bot playground --script FILE``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.playground.demo import SAM
+from tests.support.paths import PROJECT_ROOT
+
+
+def run_bot(
+    tmp_path: Path, *args: str, script: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "ENCRYPTION_", "DATABASE_"))
+    }
+    env["PYTHONPATH"] = str(PROJECT_ROOT)
+    command = [sys.executable, "-m", "bot", *args]
+    if script is not None:
+        (tmp_path / "flow.txt").write_text(script)
+        command += ["--script", str(tmp_path / "flow.txt")]
+    return subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_linked_user_starts_checks_and_stops_a_timer(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script="""# dana is linked when the playground starts
+/track
+/track start design review: homepage hero
+click 2
+/track status
+click 1
+/track help
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "TrackingTime for Slack · playground" in out
+    assert "No timer is running." in out
+    assert "2 tasks match “design review”. Which one should I start?" in out
+    assert "[1 Design review · Mobile app]  [2 Design review · Website redesign]" in out
+    assert "Started Design review · Website redesign at" in out
+    assert "homepage hero" in out
+    assert "Running for <1m (since" in out and "[1 Stop]" in out
+    assert "Stopped Design review · Website redesign: <1m tracked" in out
+    assert "/track start <task> [in <project>] [: notes]" in out  # entities shown as < >
+    assert "only visible to you" in out
+
+
+def test_unlinked_user_connects_through_the_modal(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script=f"""as sam
+/track start standup
+click 1
+set App Password wrong-password-123
+submit
+set 1 {SAM.app_password}
+submit
+/track start standup
+/track stop
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "You are now sam (Sam Okafor, not linked to TrackingTime yet)." in out
+    assert "Connect your TrackingTime account" in out
+    assert "▣ Connect TrackingTime" in out and "[Connect: type submit]" in out
+    assert "TrackingTime did not accept that App Password" in out
+    assert "You're connected as Sam Okafor to the TrackingTime workspace Northwind Studio." in out
+    assert "Started Standup · Internal at" in out
+    assert "Stopped Standup · Internal" in out
+
+
+def test_field_errors_from_the_ack_are_shown_on_the_field(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path, "playground", script="/track connect\nset App Password abc\nsubmit\n"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "✗ That is too short to be an App Password: copy all of it." in result.stdout
+
+
+def test_a_failed_request_makes_the_script_exit_non_zero(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "playground", script="/track help\n/not-a-command\n")
+    assert result.returncode == 1
+    assert "The app answered HTTP 404" in result.stdout
+    assert "1 request(s) failed." in result.stdout
+
+
+def test_bare_run_without_slack_settings_starts_the_playground(tmp_path: Path) -> None:
+    result = run_bot(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No Slack settings were found" in result.stdout
+    assert "create the Slack app from manifest.yml" in result.stdout
