@@ -18,8 +18,11 @@ def duration(span: timedelta) -> str:
 
 def clock_time(at: datetime, zone: tzinfo) -> str:
     """A time of day that Slack shows in each reader's own zone (``zone`` gives the fallback)."""
-    fallback = at.astimezone(zone).strftime("%H:%M")
-    return f"<!date^{int(at.timestamp())}^{{time}}|{fallback}>"
+    epoch = int(at.timestamp())
+    # From the epoch, not ``at.astimezone(zone)``: that returns a wall time in a DST gap (which
+    # TrackingTime's wall-clock strings can produce) unchanged, an hour off the epoch.
+    fallback = datetime.fromtimestamp(epoch, zone).strftime("%H:%M")
+    return f"<!date^{epoch}^{{time}}|{fallback}>"
 
 
 def escape(text: str) -> str:
@@ -32,6 +35,10 @@ def truncate(text: str, limit: int) -> str:
 
 
 def task_mrkdwn(task: Task) -> str:
-    """``*Task* · Project`` in mrkdwn."""
-    name = f"*{escape(task.name)}*"
-    return f"{name} · {escape(task.project)}" if task.project else name
+    """``*Task* · Project`` in mrkdwn.
+
+    Names are cut to 200 characters each, so that (escaped, up to 5 times as long) they leave
+    room in a 3000-character section for the time and notes that follow them.
+    """
+    name = f"*{escape(truncate(task.name, 200))}*"
+    return f"{name} · {escape(truncate(task.project, 200))}" if task.project else name

@@ -317,10 +317,11 @@ def parse_create_task_value(value: str) -> tuple[str, str | None, str] | None:
     """``(task name, project name, notes)`` from a create-and-start button's value."""
     try:
         payload = json.loads(value)
-        task = str(payload["task"]).strip()
+        task = payload["task"]
     except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
         return None
-    if not task:
+    if not isinstance(task, str) or not task.strip():
         return None
+    task = task.strip()
     project = str(payload.get("project") or "").strip() or None
     return task, project, str(payload.get("notes") or "")

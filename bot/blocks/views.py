@@ -182,6 +182,20 @@ def workspace_modal(workspaces: Sequence[Workspace], current_account_id: int, in
     )
 
 
+def picker_after_connect(user_name: str, count: int) -> str:
+    """The picker's intro right after linking a login that has several workspaces."""
+    who = f"as *{escape(user_name)}* " if user_name else ""
+    return (
+        f":white_check_mark: Connected {who}. You belong to {count} TrackingTime workspaces: "
+        "which one should Slack track time in?"
+    )
+
+
+def picker_to_switch(current_workspace: str) -> str:
+    """The picker's intro for ``/track account``."""
+    return f"You track time in *{escape(current_workspace)}*. Switch to another workspace?"
+
+
 def single_workspace_modal(workspace: str) -> View:
     return _modal(
         "TrackingTime workspace",

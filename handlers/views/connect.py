@@ -8,7 +8,13 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message, ids
-from bot.blocks.views import checking_modal, connect_modal, connected_modal, workspace_modal
+from bot.blocks.views import (
+    checking_modal,
+    connect_modal,
+    connected_modal,
+    picker_after_connect,
+    workspace_modal,
+)
 from bot.services.linking import app_password_problem
 from bot.trackingtime import InvalidCredentials
 from handlers.common import reporting_failures, services, slack_time_zone, user_key
@@ -46,11 +52,7 @@ async def connect_submission(
             return
         link = linked.link
         if len(linked.workspaces) > 1:
-            who = f"as *{link.tt_user_name}* " if link.tt_user_name else ""
-            intro = (
-                f":white_check_mark: Connected {who}. You belong to {len(linked.workspaces)} "
-                "TrackingTime workspaces: which one should Slack track time in?"
-            )
+            intro = picker_after_connect(link.tt_user_name, len(linked.workspaces))
             result = workspace_modal(linked.workspaces, link.account_id, intro)
         else:
             result = connected_modal(link.tt_user_name, link.workspace_name)

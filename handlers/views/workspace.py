@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import Message, ids
 from bot.blocks.views import (
     failure_modal,
+    picker_to_switch,
     single_workspace_modal,
     workspace_chosen_modal,
     workspace_modal,
@@ -42,8 +43,9 @@ async def show_workspace_picker(
         if len(workspaces) == 1:
             view = single_workspace_modal(workspaces[0].company)
         else:
-            intro = f"You track time in *{link.workspace_name}*. Switch to another workspace?"
-            view = workspace_modal(workspaces, link.account_id, intro)
+            view = workspace_modal(
+                workspaces, link.account_id, picker_to_switch(link.workspace_name)
+            )
         await client.views_update(view_id=view_id, view=view)
 
 
