@@ -61,7 +61,9 @@ def serve(_: argparse.Namespace) -> int:
 
 
 def socket(_: argparse.Namespace) -> int:
+    import aiohttp
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.services.container import Services
     from bot.slack_app import build_app
@@ -76,7 +78,13 @@ def socket(_: argparse.Namespace) -> int:
         finally:
             await services.aclose()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except (OSError, aiohttp.ClientError, SlackApiError) as error:
+        # Unreachable Slack or a refused token: one line, not a traceback.
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else error
+        print(f"error: could not open a Socket Mode connection to Slack: {reason}", file=sys.stderr)
+        return 1
     return 0
 
 

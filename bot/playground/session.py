@@ -302,6 +302,8 @@ class Session:
         ok = response.status_code == 200
         if not ok:
             status = f"[bold red]The app answered HTTP {response.status_code}[/bold red]"
+            if response.status_code == 404:
+                status += " (no listener in the app handles this request)"
             self.console.print(f"{status} {escape(response.text[:200])}")
         else:
             show_ack(response)

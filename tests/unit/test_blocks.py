@@ -1119,13 +1119,13 @@ def test_any_create_task_value(task: str, project: str | None, notes: str) -> No
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(
             st.sampled_from(["task_id", "task", "project", "notes"]) | st.text(max_size=4),
             children,
             max_size=4,
-        )
+        ),
     ),
     max_leaves=8,
 )
