@@ -10,7 +10,7 @@ import asyncio
 import socket
 import threading
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
@@ -38,7 +38,10 @@ class BackgroundServer:
     def _run(self) -> None:
         asyncio.run(self._server.serve(sockets=[self._sock]))
 
-    def start(self) -> BackgroundServer:
+    def start(self) -> Self:
+        """Serve; calling it again is a no-op, so ``with fake.serve() as server:`` works."""
+        if self._thread.is_alive():
+            return self
         self._thread.start()
         while not self._server.started:
             if not self._thread.is_alive():
@@ -51,7 +54,7 @@ class BackgroundServer:
         self._thread.join(5)
         self._sock.close()
 
-    def __enter__(self) -> BackgroundServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(

@@ -201,21 +201,9 @@ class FakeSlackServer(BackgroundServer):
     Started already when returned by :meth:`FakeSlack.serve`; ``with`` stops it on exit.
     """
 
-    _running = False
-
     @property
     def api_url(self) -> str:
         return f"{self.url}/api/"
-
-    def start(self) -> FakeSlackServer:
-        # serve() starts the server and ``with fake.serve() as s`` calls start() again.
-        if not self._running:
-            super().start()
-            self._running = True
-        return self
-
-    def __enter__(self) -> FakeSlackServer:
-        return self.start()
 
 
 class FakeSlack:

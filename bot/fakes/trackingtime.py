@@ -207,25 +207,14 @@ class FakeTrackingTimeServer(BackgroundServer):
     def __init__(self, fake: FakeTrackingTime) -> None:
         super().__init__(fake.app)
         self.fake = fake
-        self._started = False
 
     @property
     def api_url(self) -> str:
         return f"{self.url}{API_PREFIX}"
 
-    def start(self) -> FakeTrackingTimeServer:
-        """Start serving (idempotent, so ``with fake.serve() as server:`` works)."""
-        if not self._started:
-            super().start()
-            self._started = True
-        return self
-
     def stop(self) -> None:
         self.fake.release_hangs()
         super().stop()
-
-    def __enter__(self) -> FakeTrackingTimeServer:
-        return self.start()
 
 
 # --------------------------------------------------------------------------------------------

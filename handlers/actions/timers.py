@@ -18,7 +18,7 @@ from bot.blocks.messages import (
     stopped_message,
 )
 from bot.services.container import Services
-from bot.services.timers import NothingRunning
+from bot.services.timers import NothingRunning, Started
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import reply, reporting_failures, services, user_key
@@ -56,31 +56,34 @@ async def stop_timer(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncRes
     await _as_linked_user(context, respond, step)
 
 
+async def _start_from_button(
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    arguments: tuple[Any, ...] | None,
+    start: Callable[[Services], Callable[..., Awaitable[Started]]],
+) -> None:
+    """Start a timer with the arguments a button's value carried (``None``: a stale value)."""
+
+    async def step(svc: Services, link: Link) -> Message:
+        if arguments is None:
+            return failure(STALE_BUTTON)
+        started = await start(svc)(link, *arguments)
+        return started_message(started, zone_or_utc(link.time_zone))
+
+    await _as_linked_user(context, respond, step)
+
+
 async def start_task(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
     await ack()
-    parsed = parse_start_task_value(_value(body))
-
-    async def step(svc: Services, link: Link) -> Message:
-        if parsed is None:
-            return failure(STALE_BUTTON)
-        started = await svc.timers.start_task(link, *parsed)
-        return started_message(started, zone_or_utc(link.time_zone))
-
-    await _as_linked_user(context, respond, step)
+    arguments = parse_start_task_value(_value(body))
+    await _start_from_button(context, respond, arguments, lambda svc: svc.timers.start_task)
 
 
 async def create_and_start(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
     await ack()
-    parsed = parse_create_task_value(_value(body))
-
-    async def step(svc: Services, link: Link) -> Message:
-        if parsed is None:
-            return failure(STALE_BUTTON)
-        started = await svc.timers.create_and_start(link, *parsed)
-        return started_message(started, zone_or_utc(link.time_zone))
-
-    await _as_linked_user(context, respond, step)
+    arguments = parse_create_task_value(_value(body))
+    await _start_from_button(context, respond, arguments, lambda svc: svc.timers.create_and_start)

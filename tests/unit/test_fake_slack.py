@@ -6,7 +6,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,12 @@ MODAL = {
 HOME = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}]}
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[FakeSlack, FakeSlackServer]]:
-    # One server for the module (starting and stopping uvicorn costs ~0.2 s); reset() per test.
-    fake = FakeSlack()
-    with fake.serve() as server:
-        yield fake, server
+@pytest.fixture
+def served(
+    fake_slack_server: tuple[FakeSlack, FakeSlackServer],
+) -> tuple[FakeSlack, FakeSlackServer]:
+    # The session's server (starting uvicorn costs ~0.2 s); each test resets it.
+    return fake_slack_server
 
 
 @pytest.fixture

@@ -41,11 +41,11 @@ class World:
     task_in_archived_project: int
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[tuple[FakeTrackingTime, FakeTrackingTimeServer]]:
-    fake = FakeTrackingTime()
-    with fake.serve() as server:
-        yield fake, server
+@pytest.fixture
+def served(
+    fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer],
+) -> tuple[FakeTrackingTime, FakeTrackingTimeServer]:
+    return fake_tt_server
 
 
 @pytest.fixture
