@@ -20,3 +20,21 @@ APP_PASSWORD_INPUT = ("app_password", "value")
 WORKSPACE_INPUT = ("workspace", "value")
 
 TRACKINGTIME_APP_URL = "https://app.trackingtime.co/"
+
+# Logging past time.
+LOG_SHORTCUT = "log_time"  # global shortcut
+LOG_MESSAGE_SHORTCUT = "log_message"  # message shortcut
+LOG_VIEW = "log_entry"
+LOG_PROJECT_INPUT = ("project", "log_project")  # external select: options come from the app
+LOG_TASK_INPUT = ("task", "log_task")
+LOG_DATE_INPUT = ("date", "value")
+LOG_START_INPUT = ("start", "value")
+LOG_END_INPUT = ("end", "value")
+LOG_DURATION_INPUT = ("duration", "value")
+LOG_NOTES_INPUT = ("notes", "value")
+OPEN_LOG_MODAL = "open_log_modal"
+UNDO_ENTRY = "undo_entry"
+LOG_CHOICE = "log_choice"
+LOG_CHOICE_PATTERN = re.compile(rf"^{LOG_CHOICE}(:\d+)?$")
+CREATE_AND_LOG = "create_and_log"
+REPORT_MORE = "report_more"

@@ -10,80 +10,44 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
     HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
 )
 
 from bot.blocks import ids
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
 from bot.blocks.message import Message
+from bot.blocks.parts import button, context, section, truncate_json
 from bot.commands import Unknown
 from bot.services.matching import Choose, NoMatch
 from bot.services.timers import NothingRunning, Started, Stopped, TimerStatus
 from bot.trackingtime import Task
 
-BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 NOTES_IN_VALUE_LIMIT = 1500  # leaves room in a button value for the ids and names around it
 START_USAGE = "/track start &lt;task&gt; [in &lt;project&gt;]"
-
-
-def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)), accessory=accessory)
-
-
-def _context(*texts: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(t, 3000)) for t in texts])
-
-
-def _button(
-    text: str, action_id: str, value: str | None = None, style: str | None = None
-) -> ButtonElement:
-    return ButtonElement(
-        text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
-    )
-
-
-def _json_size(text: str) -> int:
-    return len(json.dumps(text, ensure_ascii=False)) - 2
-
-
-def _truncate_json(text: str, limit: int) -> str:
-    """:func:`truncate` by the length ``text`` takes in JSON, where ``"``, ``\\`` and control
-    characters take 2 to 6 characters: the button value must fit Slack's 2000 characters."""
-    if _json_size(text) <= limit:
-        return text
-    size = 0
-    for index, char in enumerate(text):
-        size += _json_size(char)
-        if size > limit - 1:
-            return text[:index].rstrip() + "…"
-    return text
 
 
 def start_task_value(task_id: int, notes: str = "") -> str:
     """A start button's value: which task, and the notes the user typed."""
     payload: dict[str, object] = {"task_id": task_id}
     if notes:
-        payload["notes"] = _truncate_json(notes, NOTES_IN_VALUE_LIMIT)
+        payload["notes"] = truncate_json(notes, NOTES_IN_VALUE_LIMIT)
     return json.dumps(payload, ensure_ascii=False)
 
 
 def create_task_value(task_name: str, project_name: str | None, notes: str = "") -> str:
-    payload: dict[str, object] = {"task": _truncate_json(task_name, 200)}
+    payload: dict[str, object] = {"task": truncate_json(task_name, 200)}
     if project_name:
-        payload["project"] = _truncate_json(project_name, 200)
+        payload["project"] = truncate_json(project_name, 200)
     if notes:
-        payload["notes"] = _truncate_json(notes, NOTES_IN_VALUE_LIMIT)
+        payload["notes"] = truncate_json(notes, NOTES_IN_VALUE_LIMIT)
     return json.dumps(payload, ensure_ascii=False)
 
 
 def _start_buttons(tasks: Sequence[Task], notes: str = "", prefix: str = "") -> ActionsBlock:
     return ActionsBlock(
         elements=[
-            _button(
+            button(
                 f"{prefix}{task.label}",
                 f"{ids.START_TASK}:{index}",
                 start_task_value(task.id, notes),
@@ -93,8 +57,8 @@ def _start_buttons(tasks: Sequence[Task], notes: str = "", prefix: str = "") -> 
     )
 
 
-def _stop_button() -> ButtonElement:
-    return _button("Stop", ids.STOP_TIMER, "stop", style="danger")
+def _stopbutton() -> ButtonElement:
+    return button("Stop", ids.STOP_TIMER, "stop", style="danger")
 
 
 def not_linked() -> Message:
@@ -102,12 +66,12 @@ def not_linked() -> Message:
     return Message(
         text="Connect your TrackingTime account to track time from Slack.",
         blocks=(
-            _section(
+            section(
                 ":link: *Connect your TrackingTime account* to start timers and see your time "
                 "from Slack. It takes a minute: you need a TrackingTime *App Password*."
             ),
             ActionsBlock(
-                elements=[_button("Connect TrackingTime", ids.OPEN_CONNECT, "connect", "primary")]
+                elements=[button("Connect TrackingTime", ids.OPEN_CONNECT, "connect", "primary")]
             ),
         ),
     )
@@ -137,12 +101,12 @@ def help_message(unknown: Unknown | None = None) -> Message:
         line = f":thinking_face: I don't know `/track {escape(unknown.word)}`."
         if unknown.suggestion:
             line += f" Did you mean `/track {unknown.suggestion}`?"
-        blocks.append(_section(line))
+        blocks.append(section(line))
     blocks.append(HeaderBlock(text="TrackingTime for Slack"))
     for title, text in HELP_LINES:
-        blocks.append(_section(f"*{title}*" if not text else f"{title}  {text}"))
+        blocks.append(section(f"*{title}*" if not text else f"{title}  {text}"))
     blocks.append(
-        _context(
+        context(
             "Examples: `/track start Design review in Website: header fixes` · "
             '`/track start "Log in page"` · `/track start #1234`'
         )
@@ -154,16 +118,16 @@ def help_message(unknown: Unknown | None = None) -> Message:
 def invalid_input(problem: str, example: str) -> Message:
     return Message(
         text=f"{problem} Example: {example}",
-        blocks=(_section(f":warning: {escape(problem)}"), _context(f"Example: `{example}`")),
+        blocks=(section(f":warning: {escape(problem)}"), context(f"Example: `{example}`")),
     )
 
 
 def failure(user_message: str, *, reconnect: bool = False) -> Message:
     """A TrackingTime or app failure, said plainly; with a Connect button when relinking helps."""
-    blocks: list[Block] = [_section(f":warning: {user_message}")]
+    blocks: list[Block] = [section(f":warning: {user_message}")]
     if reconnect:
         blocks.append(
-            ActionsBlock(elements=[_button("Reconnect TrackingTime", ids.OPEN_CONNECT, "connect")])
+            ActionsBlock(elements=[button("Reconnect TrackingTime", ids.OPEN_CONNECT, "connect")])
         )
     return Message(text=user_message, blocks=tuple(blocks))
 
@@ -177,17 +141,17 @@ def status_message(status: TimerStatus, zone: tzinfo) -> Message:
         text += f"{clock_time(timer.started_at, zone)})"
         if timer.notes:
             text += f"\n_{escape(truncate(timer.notes, 500))}_"
-        blocks.append(_section(text, accessory=_stop_button()))
+        blocks.append(section(text, accessory=_stopbutton()))
         fallback = f"Running: {timer.task.label} for {elapsed}"
     else:
-        blocks.append(_section(":zzz: No timer is running."))
+        blocks.append(section(":zzz: No timer is running."))
         fallback = "No timer is running"
-    blocks.append(_context(f"Today: *{escape(duration(status.today_total))}* tracked"))
+    blocks.append(context(f"Today: *{escape(duration(status.today_total))}* tracked"))
     if status.recent_tasks:
         prefix = "Switch to " if status.running else "Start "
         blocks.append(_start_buttons(status.recent_tasks, prefix=prefix))
     else:
-        blocks.append(_context(f"Start a timer with `{START_USAGE}`"))
+        blocks.append(context(f"Start a timer with `{START_USAGE}`"))
     return Message(text=f"{fallback}. Today: {duration(status.today_total)}", blocks=tuple(blocks))
 
 
@@ -197,11 +161,11 @@ def started_message(started: Started, zone: tzinfo) -> Message:
     text += clock_time(timer.started_at, zone)
     if timer.notes:
         text += f"\n_{escape(truncate(timer.notes, 500))}_"
-    blocks: list[Block] = [_section(text, accessory=_stop_button())]
+    blocks: list[Block] = [section(text, accessory=_stopbutton())]
     previous = started.previous
     if previous is not None:
         blocks.append(
-            _context(
+            context(
                 f"Stopped {task_mrkdwn(previous.task)} after "
                 f"*{escape(duration(previous.elapsed(started.now)))}*"
             )
@@ -215,13 +179,13 @@ def stopped_message(stopped: Stopped) -> Message:
     return Message(
         text=f"Stopped {stopped.task.label}: {duration(stopped.tracked)}",
         blocks=(
-            _section(
+            section(
                 text,
-                accessory=_button(
+                accessory=button(
                     "Start again", f"{ids.START_TASK}:0", start_task_value(stopped.task.id)
                 ),
             ),
-            _context(f"Today: *{escape(duration(stopped.today_total))}* tracked"),
+            context(f"Today: *{escape(duration(stopped.today_total))}* tracked"),
         ),
     )
 
@@ -230,8 +194,8 @@ def nothing_running_message(_: NothingRunning | None = None) -> Message:
     return Message(
         text="No timer is running, so there was nothing to stop.",
         blocks=(
-            _section(":zzz: No timer is running, so there was nothing to stop."),
-            _context(f"Start one with `{START_USAGE}`"),
+            section(":zzz: No timer is running, so there was nothing to stop."),
+            context(f"Start one with `{START_USAGE}`"),
         ),
     )
 
@@ -242,10 +206,10 @@ def choose_task_message(choose: Choose) -> Message:
         lead = f":mag: I couldn't find a task called “{query}”. Did you mean one of these?"
     else:
         lead = f":mag: {choose.total} tasks match “{query}”. Which one should I start?"
-    blocks: list[Block] = [_section(lead), _start_buttons(choose.tasks, choose.notes)]
+    blocks: list[Block] = [section(lead), _start_buttons(choose.tasks, choose.notes)]
     if choose.total > len(choose.tasks):
         blocks.append(
-            _context(
+            context(
                 f"Showing {len(choose.tasks)} of {choose.total}. Type more of the name, or add "
                 "`in &lt;project&gt;`, to narrow it down."
             )
@@ -266,10 +230,10 @@ def no_match_message(no_match: NoMatch) -> Message:
     return Message(
         text=f"No task called “{no_match.task_name}”",
         blocks=(
-            _section(lead),
+            section(lead),
             ActionsBlock(
                 elements=[
-                    _button(
+                    button(
                         create_label,
                         ids.CREATE_AND_START,
                         create_task_value(
@@ -279,7 +243,7 @@ def no_match_message(no_match: NoMatch) -> Message:
                     )
                 ]
             ),
-            _context("Or check the spelling: `/track start &lt;task&gt; in &lt;project&gt;`"),
+            context("Or check the spelling: `/track start &lt;task&gt; in &lt;project&gt;`"),
         ),
     )
 
@@ -287,7 +251,7 @@ def no_match_message(no_match: NoMatch) -> Message:
 def disconnected_message(was_linked: bool) -> Message:
     if not was_linked:
         text = "You weren't connected, so there was nothing to delete."
-        return Message(text=text, blocks=(_section(f":information_source: {text}"),))
+        return Message(text=text, blocks=(section(f":information_source: {text}"),))
     text = (
         ":wave: Disconnected. Your App Password and everything else this app stored for you "
         "has been deleted."
@@ -295,8 +259,8 @@ def disconnected_message(was_linked: bool) -> Message:
     return Message(
         text="Disconnected from TrackingTime.",
         blocks=(
-            _section(text),
-            _context(
+            section(text),
+            context(
                 "You can also revoke the App Password in TrackingTime: "
                 "Settings → Apps & Integrations → App Passwords."
             ),

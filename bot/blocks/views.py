@@ -20,14 +20,11 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.format import escape, truncate
+from bot.blocks.parts import section
 from bot.trackingtime import Workspace
 
 MAX_SELECT_OPTIONS = 100
 MAX_PRIVATE_METADATA = 3000
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)))
 
 
 def _modal(
@@ -58,9 +55,9 @@ def connect_modal(error: str | None = None) -> View:
     """
     blocks: list[Block] = []
     if error:
-        blocks.append(_section(f":warning: {error}"))
+        blocks.append(section(f":warning: {error}"))
     blocks += [
-        _section(
+        section(
             "Paste a TrackingTime *App Password*. The app uses it to start and stop timers and "
             "log time as you. It is stored encrypted, and nobody else can use it."
         ),
@@ -99,12 +96,12 @@ def checking_modal() -> View:
     """Shown while TrackingTime checks the App Password."""
     return _modal(
         "Connect TrackingTime",
-        [_section(":hourglass_flowing_sand: Checking your App Password with TrackingTime…")],
+        [section(":hourglass_flowing_sand: Checking your App Password with TrackingTime…")],
     )
 
 
 def loading_modal(title: str, what: str) -> View:
-    return _modal(title, [_section(f":hourglass_flowing_sand: {what}")])
+    return _modal(title, [section(f":hourglass_flowing_sand: {what}")])
 
 
 def connected_modal(user_name: str, workspace: str) -> View:
@@ -112,7 +109,7 @@ def connected_modal(user_name: str, workspace: str) -> View:
     return _modal(
         "Connected",
         [
-            _section(
+            section(
                 f":white_check_mark: You're connected{who} to the TrackingTime workspace "
                 f"*{escape(workspace)}*."
             ),
@@ -163,7 +160,7 @@ def workspace_modal(workspaces: Sequence[Workspace], current_account_id: int, in
     return _modal(
         "TrackingTime workspace",
         [
-            _section(intro),
+            section(intro),
             InputBlock(
                 block_id=ids.WORKSPACE_INPUT[0],
                 label="Track time in",
@@ -199,17 +196,17 @@ def picker_to_switch(current_workspace: str) -> str:
 def single_workspace_modal(workspace: str) -> View:
     return _modal(
         "TrackingTime workspace",
-        [_section(f"You belong to one TrackingTime workspace: *{escape(workspace)}*.")],
+        [section(f"You belong to one TrackingTime workspace: *{escape(workspace)}*.")],
     )
 
 
 def workspace_chosen_modal(workspace: str) -> View:
     return _modal(
         "TrackingTime workspace",
-        [_section(f":white_check_mark: From now on you track time in *{escape(workspace)}*.")],
+        [section(f":white_check_mark: From now on you track time in *{escape(workspace)}*.")],
         close="Done",
     )
 
 
 def failure_modal(title: str, message: str) -> View:
-    return _modal(title, [_section(f":warning: {message}")])
+    return _modal(title, [section(f":warning: {message}")])

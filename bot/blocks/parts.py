@@ -1,0 +1,44 @@
+"""Small pieces the builders share: text sections, context lines, buttons, JSON-safe values."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.blocks.format import truncate
+
+BUTTON_TEXT_LIMIT = 75
+
+
+def section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)), accessory=accessory)
+
+
+def context(*texts: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(t, 3000)) for t in texts])
+
+
+def button(
+    text: str, action_id: str, value: str | None = None, style: str | None = None
+) -> ButtonElement:
+    return ButtonElement(
+        text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
+    )
+
+
+def _json_size(text: str) -> int:
+    return len(json.dumps(text, ensure_ascii=False)) - 2
+
+
+def truncate_json(text: str, limit: int) -> str:
+    """Truncate by the length ``text`` takes in JSON, where ``"``, ``\\`` and control characters
+    take 2 to 6 characters: a button value must fit Slack's 2000 characters."""
+    if _json_size(text) <= limit:
+        return text
+    size = 0
+    for index, char in enumerate(text):
+        size += _json_size(char)
+        if size > limit - 1:
+            return text[:index].rstrip() + "…"
+    return text
