@@ -7,7 +7,6 @@ and text it cannot read becomes :class:`Invalid` (with a correct example) or :cl
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -61,6 +60,22 @@ class SwitchAccount:
 
 
 @dataclass(frozen=True)
+class Log:
+    """``/track log [text]``. The text is read by :func:`bot.logparse.parse_log` against the
+    user's own today (this parser knows no clock); empty text opens the Log-time modal."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """``/track today``, ``yesterday``, ``week``, ``last week`` or a day; ``period`` is read by
+    :func:`bot.services.reports.parse_period` against the user's today."""
+
+    period: str
+
+
+@dataclass(frozen=True)
 class Help:
     """``/track help``."""
 
@@ -81,13 +96,27 @@ class Invalid:
     example: str
 
 
-Command = Status | Start | Stop | Connect | Disconnect | SwitchAccount | Help | Unknown | Invalid
+Command = (
+    Status
+    | Start
+    | Stop
+    | Log
+    | Report
+    | Connect
+    | Disconnect
+    | SwitchAccount
+    | Help
+    | Unknown
+    | Invalid
+)
 
 # Each subcommand with the words that mean it.
 SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "start": ("start", "switch", "track", "begin"),
     "stop": ("stop", "pause", "end"),
     "status": ("status", "now", "current"),
+    "log": ("log", "add"),
+    "report": ("report", "show", "today", "yesterday", "week", "last"),
     "connect": ("connect", "login", "link"),
     "disconnect": ("disconnect", "logout", "unlink"),
     "account": ("account", "accounts", "workspace", "workspaces"),
@@ -104,6 +133,12 @@ _NO_ARGUMENTS: dict[str, Command] = {
 }
 START_EXAMPLE = "/track start Design review in Website: header fixes"
 _NOTES_SEPARATOR = re.compile(r":(?=\s|$)")
+# A first word that names a day: an ISO date, "-2d", or a weekday ("/track mon").
+_DAY_WORD = re.compile(
+    r"^(\d{4}-\d{1,2}-\d{1,2}|-\d+d|mon(day)?|tues?(day)?|wed(nesday)?|thu(r|rs|rsday)?"
+    r"|fri(day)?|sat(urday)?|sun(day)?)$",
+    re.IGNORECASE,
+)
 
 
 def parse_command(text: str) -> Command:
@@ -113,10 +148,18 @@ def parse_command(text: str) -> Command:
         return Status()
     word, _, rest = text.partition(" ")
     name = _ALIASES.get(word.casefold())
+    if name is None and _DAY_WORD.match(word):
+        return Report(text)
     if name is None:
         return Unknown(word=word, suggestion=suggest_subcommand(word))
     if name == "start":
         return _parse_start(rest)
+    if name == "log":
+        return Log(rest)
+    if name == "report":
+        # "/track today" names the period itself; "/track report <period>" after the keyword.
+        period = rest if word.casefold() in ("report", "show") else text
+        return Report(period or "today")
     if rest and name != "help":
         return Invalid(
             problem=f"`{name}` takes nothing after it, but I got “{rest}”.",
@@ -125,14 +168,41 @@ def parse_command(text: str) -> Command:
     return _NO_ARGUMENTS[name]
 
 
+# Words a suggestion may show as they are, rather than as their subcommand's name.
+_SHOWN_AS_TYPED = {"today", "yesterday", "week"}
+
+
 def suggest_subcommand(word: str) -> str | None:
-    """The subcommand a mistyped word most likely meant."""
-    matches = difflib.get_close_matches(word.casefold(), list(_ALIASES), n=1, cutoff=0.6)
-    return _ALIASES[matches[0]] if matches else None
+    """The subcommand a mistyped word most likely meant: the nearest alias by edit distance
+    (a swap of two letters counts once), if it is near enough to be a typo."""
+    folded = word.casefold()
+    scored = sorted(
+        (_edit_distance(folded, alias), alias not in SUBCOMMANDS, alias)
+        for alias in _ALIASES
+        if alias[0].isalpha()
+    )
+    distance, _, alias = scored[0]
+    if distance > 2 or distance * 2 >= len(folded):
+        return None
+    return alias if alias in _SHOWN_AS_TYPED else _ALIASES[alias]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, swaps."""
+    previous_row: list[int] | None = None
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous_row, row = previous_row, row, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(previous_row[j] + 1, row[j - 1] + 1, previous_row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and before:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[len(b)]
 
 
 def _parse_start(text: str) -> Command:
-    phrase, notes = _split_notes(text)
+    phrase, notes = split_notes(text)
     if phrase is None:
         return Invalid(
             problem="There is an opening quote without a closing one.",
@@ -153,7 +223,7 @@ def _parse_start(text: str) -> Command:
     return Start(words=tuple(tokens), notes=notes)
 
 
-def _split_notes(text: str) -> tuple[str | None, str | None]:
+def split_notes(text: str) -> tuple[str | None, str | None]:
     """Split ``phrase: notes`` at the first colon outside quotes that ends a word.
 
     A colon inside a word (``10:30``, ``Bug:42``) stays in the phrase. Returns ``(None, None)``

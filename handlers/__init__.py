@@ -6,7 +6,7 @@ A listener parses the payload, acks, calls a service and renders with a builder 
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import actions, commands, events, views
+from handlers import actions, commands, events, options, shortcuts, views
 
 
 def register(app: AsyncApp) -> None:
@@ -14,3 +14,5 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     views.register(app)
     events.register(app)
+    options.register(app)
+    shortcuts.register(app)

@@ -88,3 +88,17 @@ async def reporting_failures(
     except Exception as error:
         log.exception("unexpected failure")
         await send(failure_message(error))
+
+
+async def send_privately(
+    client: AsyncWebClient, user_id: str, channel_id: str | None, message: Message
+) -> None:
+    """Show ``message`` to the user alone: in the channel they were in when there is one
+    (ephemeral), otherwise, or when the app may not post there, as a direct message."""
+    if channel_id:
+        try:
+            await client.chat_postEphemeral(channel=channel_id, user=user_id, **message.to_dict())
+            return
+        except SlackApiError as error:
+            log.info("ephemeral reply refused (%s); sending a DM", error.response.get("error"))
+    await client.chat_postMessage(channel=user_id, **message.to_dict())

@@ -22,7 +22,6 @@ from bot.services.matching import Choose, NoMatch
 from bot.services.timers import NothingRunning, Started, Stopped, TimerStatus
 from bot.trackingtime import Task
 
-BUTTON_VALUE_LIMIT = 2000
 NOTES_IN_VALUE_LIMIT = 1500  # leaves room in a button value for the ids and names around it
 START_USAGE = "/track start &lt;task&gt; [in &lt;project&gt;]"
 
@@ -36,7 +35,8 @@ def start_task_value(task_id: int, notes: str = "") -> str:
 
 
 def create_task_value(task_name: str, project_name: str | None, notes: str = "") -> str:
-    payload: dict[str, object] = {"task": truncate_json(task_name, 200)}
+    # Names are one line (the parser folds whitespace); fold before cutting to fit.
+    payload: dict[str, object] = {"task": truncate_json(" ".join(task_name.split()), 200)}
     if project_name:
         payload["project"] = truncate_json(project_name, 200)
     if notes:

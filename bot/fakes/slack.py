@@ -231,6 +231,7 @@ class FakeSlack:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
+            "chat.getPermalink": self._chat_get_permalink,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
             "views.open": self._views_open,
@@ -794,6 +795,16 @@ class FakeSlack:
         channel, ts = self._find_message(team, args)
         del self.messages[(channel, ts)]
         return {"channel": channel, "ts": ts}
+
+    def _chat_get_permalink(self, team: _Team, args: dict[str, Any]) -> dict[str, Any]:
+        """Any message in a channel the fake knows of: Slack checks the message exists, but
+        messages the tests "saw" were posted by people, not through this fake."""
+        channel = self._resolve_channel(team, args.get("channel"))
+        ts = str(args.get("message_ts") or "")
+        if not ts:
+            raise _ApiError("invalid_arguments")
+        link = f"https://{team.domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"channel": channel, "permalink": link}
 
     def _conversations_open(self, team: _Team, args: dict[str, Any]) -> dict[str, Any]:
         users = [u for u in str(args.get("users") or "").split(",") if u]

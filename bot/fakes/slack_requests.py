@@ -215,6 +215,30 @@ def shortcut_payload(user: SlackUser, callback_id: str, trigger_id: str) -> dict
     }
 
 
+def message_action_payload(
+    user: SlackUser,
+    callback_id: str,
+    *,
+    trigger_id: str,
+    response_url: str,
+    message: dict[str, Any],
+) -> dict[str, Any]:
+    """A message shortcut (the "⋯" menu of a message), on a reply in a thread too."""
+    identity = _identity(user)
+    del identity["api_app_id"]
+    return {
+        "type": "message_action",
+        **identity,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "action_ts": f"{time.time():.6f}",
+        "response_url": response_url,
+        "channel": dict(CHANNEL),
+        "message_ts": message["ts"],
+        "message": message,
+    }
+
+
 def event_payload(user: SlackUser, event: dict[str, Any]) -> dict[str, Any]:
     """An Events API delivery (``event_callback``) for the workspace ``user`` is in."""
     return {

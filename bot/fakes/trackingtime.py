@@ -11,7 +11,9 @@ can be tested, benchmarked and played with locally:
 * ``/{account_id}/...`` routes, or the same routes without the account id, which then use the
   user's default (first) account: ``teams``, ``users``, ``customers``, ``projects``, ``tasks``,
   ``tasks/{id}``, ``tasks/track/{id}``, ``tasks/track`` (by name), ``tasks/stop/{id}``,
-  ``users/{uid}/tasks/tracking`` and ``events``.
+  ``users/{uid}/tasks/tracking``, ``events``, ``events/{id}``, ``events/add``,
+  ``events/update/{id}`` (also ``events/{id}/update``, the official n8n node's form) and
+  ``events/delete/{id}``.
 * Workspaces (accounts), users with App Passwords, customers, projects, tasks, time entries
   (events) and running timers (an event whose ``end`` is null).
 
@@ -57,8 +59,35 @@ Choices where the real API is unknown (the client must not depend on them)
 * ``/events`` includes running events (``end`` null, ``duration`` 0); it supports ``filter`` =
   USER, PROJECT, CUSTOMER, TASK (all need ``id``) and COMPANY; ``from``/``to`` are inclusive and a
   date alone means 00:00:00 / 23:59:59 in the events' local time.
+* ``events/add`` requires ``start``, ``end`` and ``timezone`` (the official MCP's list; missing →
+  status 400 naming the parameter) and takes ``duration``, ``user_id``, ``task_id`` |
+  ``task_name``, ``project_id`` | ``project_name``, ``notes`` and ``event_type`` (``WORK`` by
+  default, or ``NOT_LOGGED``). ``task_name`` finds or creates the task (and ``project_name`` its
+  project) as ``tasks/track`` does; ``project_id``/``project_name`` alone give an entry on the
+  project itself, with ``task``/``task_id`` null. With ``task_id``, a ``project_id`` other than
+  the task's is status 400 (the task decides the project). Unknown or archived tasks and projects
+  are status 404. Nothing is created when a request fails.
+* **The fake is strict about ``duration``** (the real rule is unknown): when given, it must match
+  the real time between ``start`` and ``end`` within 60 s, else status 400; an ``end`` before the
+  ``start`` is status 400 too. The reply's ``duration`` is always the one computed from the times.
+* **One timezone per entry, DST inside it.** ``timezone`` is the offset at ``start``; ``end`` is
+  the wall time at the end instant, which after a DST change carries another offset. The fake
+  reads ``end`` in the zone the wall times are in: the IANA zone when ``timezone`` names one, the
+  owner's profile zone when ``timezone`` is the offset that zone has at ``start``, else the fixed
+  offset (an ambiguous wall time takes the offset that agrees with ``duration``). So in
+  Europe/Berlin, ``01:30``-``03:30`` on 2026-10-25 with ``GMT+02:00`` lasts 3 h and is returned
+  with those wall times and ``duration`` 10800. (A timer stopped in another offset is different:
+  its ``end`` is converted into the start's offset, as before.)
+* ``events/update/{id}`` changes what it is given (``start``, ``end``, ``duration``,
+  ``timezone``, ``notes``, ``task_id`` | ``task_name``, ``project_id`` | ``project_name``) with
+  the same checks; wall times that are not given keep their text, even when ``timezone`` changes.
+  A running entry cannot be given an ``end`` or ``duration`` (stop its timer) and must keep a
+  task. ``events/delete/{id}`` answers with the deleted event; deleting a running entry ends its
+  timer. ``events/{id}`` reads one. Entries of another workspace are status 404.
 * Roles: the first user added to an account is ``ADMIN``, later ones ``CO_WORKER`` (override with
-  ``roles=``). Any member may read any other member's timer and events.
+  ``roles=``). Any member may read any other member's timer and events; only ``ADMIN`` and
+  ``MANAGER`` may add (``user_id``), update or delete another member's entries (else status
+  403; a ``user_id`` that is not a member is status 404).
 * Injected ``rate_limit`` and the per-second limiter (keyed by the ``Authorization`` header,
   counting only the requests it lets through) answer HTTP 429 with an envelope status 429 and no
   ``Retry-After`` header: none is documented for the real API.
@@ -132,6 +161,10 @@ FAILURE_KINDS = frozenset(
 TASKS_MAX_PAGE_SIZE = 100
 EVENTS_DEFAULT_PAGE_SIZE = 50
 EVENTS_MAX_PAGE_SIZE = 1000
+EVENT_TYPES = frozenset({"WORK", "NOT_LOGGED"})
+DURATION_TOLERANCE = 60  # seconds a given ``duration`` may differ from end - start
+# Roles that may add, update and delete other members' time entries (the fake's choice).
+MANAGING_ROLES = frozenset({"ADMIN", "MANAGER"})
 DEFAULT_SCHEDULE: dict[str, float] = {
     "mon": 8.0,
     "tue": 8.0,
@@ -260,6 +293,7 @@ class _Project:
     customer_id: int | None
     archived: bool
     color: str
+    direct: int = 0  # seconds of finished entries on the project itself (no task)
 
 
 @dataclass
@@ -277,20 +311,25 @@ class _Event:
     id: int
     account_id: int
     user_id: int
-    task_id: int
+    task_id: int | None  # None: an entry on a project itself (or on nothing); never while running
     start: datetime  # naive local wall time in `offset`
-    end: datetime | None  # same zone as start; None while running
+    end: datetime | None  # naive wall time in `end_offset`; None while running
     tz: str  # "GMT+HH:MM"
     offset: timedelta
     notes: str
     created_at: str
     updated_at: str
+    project_id: int | None = None  # task-less entries only; otherwise the task's project counts
+    end_offset: timedelta | None = None  # when a DST change inside the entry moved the offset
+    event_type: str = "WORK"
 
     @property
     def duration(self) -> int:
+        """Real elapsed seconds: wall times minus their offsets, so a DST change counts."""
         if self.end is None:
             return 0
-        return int((self.end - self.start).total_seconds())
+        end_offset = self.offset if self.end_offset is None else self.end_offset
+        return int(((self.end - end_offset) - (self.start - self.offset)).total_seconds())
 
 
 @dataclass
@@ -384,6 +423,17 @@ def _resolve_timezone(raw: str, local: datetime) -> tuple[str, timedelta]:
         offset = local.replace(tzinfo=zone).utcoffset() or timedelta(0)
         return _gmt(offset), offset
     raise ValueError(f"unknown time zone {raw!r}")
+
+
+def _wall_offsets(zone: ZoneInfo, local: datetime) -> list[timedelta]:
+    """The offsets ``zone`` can have at wall time ``local``: two in the hour a DST change repeats
+    (or skips), else one."""
+    offsets: list[timedelta] = []
+    for fold in (0, 1):
+        offset = local.replace(tzinfo=zone, fold=fold).utcoffset() or timedelta(0)
+        if offset not in offsets:
+            offsets.append(offset)
+    return offsets
 
 
 def _stringify(value: Any) -> str:
@@ -688,8 +738,8 @@ class FakeTrackingTime:
             event_id = self._running.get((account_id, user_id))
             if event_id is None:
                 return None
-            event = self._events[event_id]
-            return self._task_json(self._tasks[event.task_id], self._trackers(account_id), user_id)
+            task = self._tracked_task(self._events[event_id])
+            return self._task_json(task, self._trackers(account_id), user_id)
 
     def tasks(self, account_id: int) -> list[dict[str, Any]]:
         """Every task of the account, archived ones included."""
@@ -932,6 +982,14 @@ class FakeTrackingTime:
                 return _ok(self._task_json(task, self._trackers(account_id), user.id))
             case ["events"]:
                 return self._list_events(ctx)
+            case ["events", "add"]:
+                return self._add_event(ctx)
+            case ["events", "update", eid] | ["events", eid, "update"] if eid.isdigit():
+                return self._update_event(ctx, int(eid))
+            case ["events", "delete", eid] if eid.isdigit():
+                return self._delete_event(ctx, int(eid))
+            case ["events", eid] if eid.isdigit():
+                return _ok(self._event_json(self._event_in(ctx, int(eid))))
         raise _ApiError(404, "The requested endpoint doesn't exist")
 
     # ---- handlers (called with the lock held) -------------------------------------------------
@@ -1007,7 +1065,7 @@ class FakeTrackingTime:
         event_id = self._running.get((ctx.account_id, user_id))
         if event_id is None:
             return _ok([])
-        task = self._tasks[self._events[event_id].task_id]
+        task = self._tracked_task(self._events[event_id])
         return _ok([self._task_json(task, self._trackers(ctx.account_id), user_id)])
 
     def _track(self, ctx: _Ctx, task_id: int) -> _Reply:
@@ -1038,34 +1096,8 @@ class FakeTrackingTime:
                 raise _ApiError(404, "Project not found")
         self._check_can_start(ctx, date, offset)
         if project is None and project_name:
-            project = next(
-                (
-                    p
-                    for p in self._projects.values()
-                    if p.account_id == ctx.account_id
-                    and not p.archived
-                    and p.name.lower() == project_name.lower()
-                ),
-                None,
-            )
-            if project is None:
-                project = self._projects[
-                    self._create_project(ctx.account_id, project_name, None, False)
-                ]
-        wanted_project = project.id if project else None
-        task = next(
-            (
-                t
-                for t in self._tasks.values()
-                if t.account_id == ctx.account_id
-                and t.project_id == wanted_project
-                and not self._is_archived(t)
-                and t.name.lower() == task_name.lower()
-            ),
-            None,
-        )
-        if task is None:
-            task = self._tasks[self._create_task(ctx.account_id, task_name, wanted_project, False)]
+            project = self._find_or_create_project(ctx.account_id, project_name)
+        task = self._find_or_create_task(ctx.account_id, task_name, project)
         return self._start(ctx, task, date, tz, offset)
 
     def _stop(self, ctx: _Ctx, task_id: int) -> _Reply:
@@ -1106,13 +1138,12 @@ class FakeTrackingTime:
         def wanted(event: _Event) -> bool:
             if event.account_id != ctx.account_id or not start <= event.start <= end:
                 return False
-            task = self._tasks[event.task_id]
-            project = self._projects.get(task.project_id) if task.project_id else None
+            project = self._event_project(event)
             match kind:
                 case "USER":
                     return event.user_id == entity_id
                 case "TASK":
-                    return task.id == entity_id
+                    return event.task_id == entity_id
                 case "PROJECT":
                     return project is not None and project.id == entity_id
                 case "CUSTOMER":
@@ -1127,25 +1158,235 @@ class FakeTrackingTime:
         window = chosen[page * page_size : (page + 1) * page_size]
         return _ok([self._event_json(e) for e in window])
 
+    def _add_event(self, ctx: _Ctx) -> _Reply:
+        """``events/add``: validate everything, then create (a task or project found by name
+        last), so that a refused request changes nothing."""
+        params = ctx.params
+        start = self._wall_param(params, "start")
+        end = self._wall_param(params, "end")
+        raw_tz = params.get("timezone", "").strip()
+        if not raw_tz:
+            raise _ApiError(400, "The parameter 'timezone' is required (e.g. GMT+02:00)")
+        tz, offset = self._zone_param(raw_tz, start)
+        duration = self._duration_param(params)
+        event_type = params.get("event_type", "").strip().upper() or "WORK"
+        if event_type not in EVENT_TYPES:
+            raise _ApiError(400, "The parameter 'event_type' must be WORK or NOT_LOGGED")
+        owner = self._event_owner(ctx, _int_param(params, "user_id"))
+        end_offset = self._checked_end(owner, raw_tz, start, offset, end, duration)
+        task, project = self._event_target(ctx)
+        now = _now_utc()
+        event = _Event(
+            self._new_id("event"),
+            ctx.account_id,
+            owner.id,
+            task.id if task else None,
+            start,
+            end,
+            tz,
+            offset,
+            params.get("notes", ""),
+            now,
+            now,
+            project_id=project.id if project and not task else None,
+            end_offset=None if end_offset == offset else end_offset,
+            event_type=event_type,
+        )
+        self._events[event.id] = event
+        self._credit(event, 1)
+        return _ok(self._event_json(event))
+
+    def _update_event(self, ctx: _Ctx, event_id: int) -> _Reply:
+        """``events/update/{id}``: change what is given, with the checks of ``events/add``."""
+        event = self._event_in(ctx, event_id)
+        self._check_may_edit(ctx, event.user_id)
+        params = ctx.params
+        running = event.end is None
+        if running and ("end" in params or "duration" in params):
+            raise _ApiError(400, "The time entry is running: stop its timer to set its end")
+        retarget = any(k in params for k in ("task_id", "task_name", "project_id", "project_name"))
+        if running and retarget and not ("task_id" in params or "task_name" in params):
+            raise _ApiError(400, "A running time entry needs a task")
+        start = self._wall_param(params, "start") if "start" in params else event.start
+        end = self._wall_param(params, "end") if "end" in params else event.end
+        raw_tz = params["timezone"].strip() if "timezone" in params else event.tz
+        tz, offset, end_offset = event.tz, event.offset, event.end_offset
+        if any(k in params for k in ("start", "end", "duration", "timezone")):
+            tz, offset = self._zone_param(raw_tz, start)
+            end_offset = None
+            if end is not None:
+                owner = self._users[event.user_id]
+                found = self._checked_end(
+                    owner, raw_tz, start, offset, end, self._duration_param(params)
+                )
+                end_offset = None if found == offset else found
+        task_id, project_id = event.task_id, event.project_id
+        if retarget:
+            task, project = self._event_target(ctx)
+            task_id = task.id if task else None
+            project_id = project.id if project and not task else None
+        self._credit(event, -1)
+        event.start, event.end, event.tz, event.offset = start, end, tz, offset
+        event.end_offset, event.task_id, event.project_id = end_offset, task_id, project_id
+        event.notes = params.get("notes", event.notes)
+        event.updated_at = _now_utc()
+        self._credit(event, 1)
+        return _ok(self._event_json(event))
+
+    def _delete_event(self, ctx: _Ctx, event_id: int) -> _Reply:
+        """``events/delete/{id}``: answers with the entry as it was; a running one's timer ends."""
+        event = self._event_in(ctx, event_id)
+        self._check_may_edit(ctx, event.user_id)
+        deleted = self._event_json(event)
+        self._credit(event, -1)
+        key = (event.account_id, event.user_id)
+        if self._running.get(key) == event.id:
+            del self._running[key]
+        del self._events[event.id]
+        return _ok(deleted)
+
     # ---- handler helpers ----------------------------------------------------------------------
 
-    def _date_and_zone(self, ctx: _Ctx) -> tuple[datetime, str, timedelta]:
-        raw = ctx.params.get("date", "").strip()
+    @staticmethod
+    def _wall_param(params: dict[str, str], name: str) -> datetime:
+        """A required ``yyyy-MM-dd HH:mm:ss`` parameter (status 400 naming it otherwise)."""
+        raw = params.get(name, "").strip()
         if not raw:
-            raise _ApiError(400, "The parameter 'date' is required (yyyy-MM-dd HH:mm:ss)")
+            raise _ApiError(400, f"The parameter '{name}' is required (yyyy-MM-dd HH:mm:ss)")
         try:
-            date = _parse_local(raw)
+            return _parse_local(raw)
         except ValueError:
             raise _ApiError(
-                400, "The parameter 'date' has an invalid format, expected yyyy-MM-dd HH:mm:ss"
+                400, f"The parameter '{name}' has an invalid format, expected yyyy-MM-dd HH:mm:ss"
             ) from None
-        zone = ctx.params.get("timezone", "").strip() or ctx.user.timezone
+
+    @staticmethod
+    def _zone_param(raw: str, local: datetime) -> tuple[str, timedelta]:
         try:
-            tz, offset = _resolve_timezone(zone, date)
+            return _resolve_timezone(raw, local)
         except ValueError:
             raise _ApiError(
                 400, "The parameter 'timezone' is invalid, expected e.g. GMT+02:00"
             ) from None
+
+    @staticmethod
+    def _duration_param(params: dict[str, str]) -> int | None:
+        return _int_param(params, "duration")  # its sign is checked with end - start
+
+    def _event_in(self, ctx: _Ctx, event_id: int) -> _Event:
+        event = self._events.get(event_id)
+        if event is None or event.account_id != ctx.account_id:
+            raise _ApiError(404, "Time entry not found")
+        return event
+
+    def _check_may_edit(self, ctx: _Ctx, owner_id: int) -> None:
+        if owner_id == ctx.user.id:
+            return
+        if self._accounts[ctx.account_id].roles[ctx.user.id] not in MANAGING_ROLES:
+            raise _ApiError(403, "You don't have permission to edit other users' time entries")
+
+    def _event_owner(self, ctx: _Ctx, user_id: int | None) -> _User:
+        """Whose entry ``events/add`` creates: the caller, or a member a manager names."""
+        if user_id is None or user_id == ctx.user.id:
+            return ctx.user
+        self._check_may_edit(ctx, user_id)
+        if user_id not in self._accounts[ctx.account_id].roles:
+            raise _ApiError(404, "User not found")
+        return self._users[user_id]
+
+    def _checked_end(
+        self,
+        owner: _User,
+        raw_tz: str,
+        start: datetime,
+        offset: timedelta,
+        end: datetime,
+        duration: int | None,
+    ) -> timedelta:
+        """The UTC offset of wall time ``end`` (see the module docstring), after checking that
+        the entry does not end before it starts and that a given ``duration`` matches."""
+        zone: ZoneInfo | None
+        if not _GMT_RE.match(raw_tz.strip()):
+            zone = ZoneInfo(raw_tz.strip())  # an IANA name _resolve_timezone accepted
+        else:
+            profile = ZoneInfo(owner.timezone)
+            zone = profile if offset in _wall_offsets(profile, start) else None
+        candidates = _wall_offsets(zone, end) if zone else [offset]
+
+        def elapsed(end_offset: timedelta) -> int:
+            return int(((end - end_offset) - (start - offset)).total_seconds())
+
+        end_offset = candidates[0]
+        if duration is not None:
+            end_offset = min(candidates, key=lambda o: abs(elapsed(o) - duration))
+        real = elapsed(end_offset)
+        if real < 0:  # first: a negative duration usually just follows from it
+            raise _ApiError(400, "The parameter 'end' can't be before 'start'")
+        if duration is not None and duration < 0:
+            raise _ApiError(400, "The parameter 'duration' must be seconds, 0 or more")
+        if duration is not None and abs(duration - real) > DURATION_TOLERANCE:
+            raise _ApiError(
+                400,
+                f"The parameter 'duration' ({duration} s) doesn't match the time from 'start' "
+                f"to 'end' ({real} s)",
+            )
+        return end_offset
+
+    def _event_target(self, ctx: _Ctx) -> tuple[_Task | None, _Project | None]:
+        """The task (and its project) an entry is on, from ``task_id`` | ``task_name`` and
+        ``project_id`` | ``project_name``; a task or project named but missing is created."""
+        params = ctx.params
+        project: _Project | None = None
+        project_id = _int_param(params, "project_id")
+        if project_id is not None:
+            project = self._projects.get(project_id)
+            if project is None or project.account_id != ctx.account_id or project.archived:
+                raise _ApiError(404, "Project not found")
+        task_id = _int_param(params, "task_id")
+        if task_id is not None:
+            task = self._tasks.get(task_id)
+            if task is None or task.account_id != ctx.account_id or self._is_archived(task):
+                raise _ApiError(404, "Task not found")
+            if project is not None and task.project_id != project.id:
+                raise _ApiError(400, f"The task {task.id} is not in the project {project.id}")
+            return task, self._projects.get(task.project_id) if task.project_id else None
+        project_name = params.get("project_name", "").strip()
+        if project is None and project_name:
+            project = self._find_or_create_project(ctx.account_id, project_name)
+        task_name = params.get("task_name", "").strip()
+        if task_name:
+            return self._find_or_create_task(ctx.account_id, task_name, project), project
+        return None, project
+
+    def _find_or_create_project(self, account_id: int, name: str) -> _Project:
+        """The active project called ``name`` (any case), created when there is none."""
+        for project in self._projects.values():
+            if (
+                project.account_id == account_id
+                and not project.archived
+                and project.name.lower() == name.lower()
+            ):
+                return project
+        return self._projects[self._create_project(account_id, name, None, False)]
+
+    def _find_or_create_task(self, account_id: int, name: str, project: _Project | None) -> _Task:
+        """The active task called ``name`` (any case) in ``project`` (or in none), else a new
+        one."""
+        project_id = project.id if project else None
+        for task in self._tasks.values():
+            if (
+                task.account_id == account_id
+                and task.project_id == project_id
+                and not self._is_archived(task)
+                and task.name.lower() == name.lower()
+            ):
+                return task
+        return self._tasks[self._create_task(account_id, name, project_id, False)]
+
+    def _date_and_zone(self, ctx: _Ctx) -> tuple[datetime, str, timedelta]:
+        date = self._wall_param(ctx.params, "date")
+        zone = ctx.params.get("timezone", "").strip() or ctx.user.timezone
+        tz, offset = self._zone_param(zone, date)
         return date, tz, offset
 
     @staticmethod
@@ -1196,7 +1437,7 @@ class FakeTrackingTime:
             raise _ApiError(400, "The end date can't be before the start date")
         event.end = end_in_event_zone
         event.updated_at = _now_utc()
-        self._tasks[event.task_id].accumulated += event.duration
+        self._credit(event, 1)
         key = (event.account_id, event.user_id)
         if self._running.get(key) == event.id:
             del self._running[key]
@@ -1263,6 +1504,29 @@ class FakeTrackingTime:
         self._events[event.id] = event
         return event
 
+    def _tracked_task(self, event: _Event) -> _Task:
+        """A running entry's task: running entries always have one (updates keep it so)."""
+        assert event.task_id is not None, f"running event {event.id} has no task"
+        return self._tasks[event.task_id]
+
+    def _credit(self, event: _Event, sign: int) -> None:
+        """Add (``sign`` 1) or take back (-1) a finished entry's seconds on its task or, for an
+        entry on a project itself, on the project."""
+        if event.end is None:
+            return
+        seconds = sign * event.duration
+        if event.task_id is not None:
+            self._tasks[event.task_id].accumulated += seconds
+        elif event.project_id is not None:
+            self._projects[event.project_id].direct += seconds
+
+    def _event_project(self, event: _Event) -> _Project | None:
+        """The entry's project: its task's, or its own when it has no task."""
+        project_id = event.project_id
+        if event.task_id is not None:
+            project_id = self._tasks[event.task_id].project_id
+        return self._projects.get(project_id) if project_id else None
+
     def _discard_event(self, event: _Event) -> None:
         self._events.pop(event.id, None)
 
@@ -1278,7 +1542,7 @@ class FakeTrackingTime:
         for (acc, _user), event_id in self._running.items():
             if acc == account_id:
                 event = self._events[event_id]
-                result.setdefault(event.task_id, []).append(event)
+                result.setdefault(self._tracked_task(event).id, []).append(event)
         for events in result.values():
             events.sort(key=lambda e: e.id)
         return result
@@ -1336,6 +1600,9 @@ class FakeTrackingTime:
         for task in self._tasks.values():
             if task.account_id == account_id and task.project_id is not None:
                 totals[task.project_id] = totals.get(task.project_id, 0) + task.accumulated
+        for project in self._projects.values():
+            if project.account_id == account_id and project.direct:
+                totals[project.id] = totals.get(project.id, 0) + project.direct
         return totals
 
     def _project_json(self, project: _Project, totals: dict[int, int]) -> dict[str, Any]:
@@ -1393,13 +1660,13 @@ class FakeTrackingTime:
 
     def _event_json(self, event: _Event) -> dict[str, Any]:
         user = self._users[event.user_id]
-        task = self._tasks[event.task_id]
-        project = self._projects.get(task.project_id) if task.project_id else None
+        task = self._tasks[event.task_id] if event.task_id is not None else None
+        project = self._event_project(event)
         customer = self._customer_ref(project.customer_id) if project else None
         duration = event.duration
         return {
             "id": event.id,
-            "type": "WORK",
+            "type": event.event_type,
             "start": _fmt(event.start),
             "end": _fmt(event.end),
             "loc_start": _display_time(event.start),
@@ -1410,8 +1677,8 @@ class FakeTrackingTime:
             "timezone": event.tz,
             "user": user.full_name,
             "user_id": user.id,
-            "task": task.name,
-            "task_id": task.id,
+            "task": task.name if task else None,
+            "task_id": task.id if task else None,
             "project": project.name if project else None,
             "project_id": project.id if project else None,
             "customer": customer["name"] if customer else None,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.crypto import Keyring
+from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, system_clock
+from bot.services.entries import EntryService
 from bot.services.linking import LinkingService
+from bot.services.reports import ReportService
 from bot.services.timers import TimerService
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
@@ -19,19 +22,26 @@ class Services:
     accounts: AccountStore
     trackingtime: TrackingTime
     linking: LinkingService
+    catalogue: Catalogue
     timers: TimerService
+    entries: EntryService
+    reports: ReportService
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
         database = Database(settings.database_url)
         accounts = AccountStore(database.sessions, Keyring(settings.encryption_keys))
         trackingtime = TrackingTime(settings.trackingtime_api_url)
+        catalogue = Catalogue(trackingtime)
         return cls(
             database=database,
             accounts=accounts,
             trackingtime=trackingtime,
             linking=LinkingService(accounts, trackingtime),
-            timers=TimerService(trackingtime, clock),
+            catalogue=catalogue,
+            timers=TimerService(trackingtime, catalogue, clock),
+            entries=EntryService(trackingtime, catalogue, clock),
+            reports=ReportService(trackingtime, clock),
         )
 
     async def aclose(self) -> None:

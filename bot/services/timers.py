@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from bot.commands import Token
+from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, local_day, overlap, system_clock
 from bot.services.matching import Choose, NoMatch, resolve_task
 from bot.storage import Link
@@ -90,8 +91,11 @@ def recent_tasks(events: Sequence[Event], exclude: int | None) -> tuple[Task, ..
 
 
 class TimerService:
-    def __init__(self, trackingtime: TrackingTime, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, trackingtime: TrackingTime, catalogue: Catalogue, clock: Clock = system_clock
+    ) -> None:
         self._trackingtime = trackingtime
+        self._catalogue = catalogue
         self._clock = clock
 
     def _session(self, link: Link) -> TrackingTimeSession:
@@ -115,10 +119,10 @@ class TimerService:
     async def start(self, link: Link, words: Sequence[Token], notes: str | None) -> StartOutcome:
         """Start the task the words name, or say which tasks could be meant."""
         session = self._session(link)
-        running, tasks, projects = await asyncio.gather(
-            session.running_timer(link.tt_user_id), session.tasks(), session.projects()
+        running, lists = await asyncio.gather(
+            session.running_timer(link.tt_user_id), self._catalogue.lists(link)
         )
-        resolution = resolve_task(words, notes, tasks, projects)
+        resolution = resolve_task(words, notes, lists.tasks, lists.projects)
         if isinstance(resolution, Choose | NoMatch):
             return resolution
         now = self._clock()
@@ -140,6 +144,7 @@ class TimerService:
         running = await session.running_timer(link.tt_user_id)
         now = self._clock()
         timer = await session.track_by_name(task_name, project_name, now, notes)
+        self._catalogue.forget(link)  # the task (and maybe its project) is new
         return Started(timer, running, now)
 
     async def stop(self, link: Link) -> Stopped | NothingRunning:

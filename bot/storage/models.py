@@ -43,3 +43,32 @@ class LinkedAccount(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class PendingEntry(SQLModel, table=True):
+    """A time entry a user submitted while TrackingTime could not take it: kept until the
+    worker has added it, so nothing a user logs is lost.
+
+    ``claimed_until`` is the worker's lease: a worker that dies mid-attempt leaves the row to be
+    claimed again once the lease has run out.
+    """
+
+    __tablename__ = "pending_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32, index=True)
+    slack_user_id: str = Field(max_length=32)
+    entry: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see bot.services.entries
+    channel_id: str | None = Field(default=None, max_length=32)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=255)
+    next_attempt_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    claimed_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import httpx
@@ -159,9 +159,15 @@ class TrackingTimeSession:
     def __repr__(self) -> str:  # never show the password
         return f"TrackingTimeSession(account_id={self.account_id}, zone={self.zone})"
 
+    def _path(self, path: str) -> str:
+        return f"{self.account_id}/{path}" if self.account_id else path
+
     async def _get(self, path: str, params: Params | None = None) -> Any:
-        prefix = f"{self.account_id}/" if self.account_id else ""
-        return await self._client.request("GET", prefix + path, self._password, params=params)
+        return await self._client.request("GET", self._path(path), self._password, params=params)
+
+    async def _post(self, path: str, form: Params) -> Any:
+        """A form-urlencoded POST: how TrackingTime's official MCP server sends ``*/add``."""
+        return await self._client.request("POST", self._path(path), self._password, form=form)
 
     def _when(self, at: datetime) -> Params:
         local, offset = to_tt(at, self.zone)
@@ -263,3 +269,93 @@ class TrackingTimeSession:
         }
         items = await self._pages("events", params, EVENTS_PAGE_SIZE)
         return [Event.from_api(item, self.zone) for item in items]
+
+    async def add_event(
+        self,
+        user_id: int,
+        start: datetime,
+        end: datetime,
+        *,
+        task_id: int | None = None,
+        project_id: int | None = None,
+        task_name: str | None = None,
+        project_name: str | None = None,
+        notes: str = "",
+    ) -> Event:
+        """Add a finished time entry for ``user_id`` from ``start`` to ``end`` (aware instants,
+        to the second), on a task (``task_id``, or ``task_name`` which TrackingTime finds or
+        creates) or on a project itself (``project_id`` or ``project_name``).
+
+        A task already belongs to its project, so the project is only sent without a task. Not
+        idempotent: when a call fails without saying whether it added the entry (a timeout),
+        look for it with :meth:`find_event` before adding it again.
+        """
+        if start.utcoffset() is None or end.utcoffset() is None:
+            raise ValueError("add_event needs aware datetimes")
+        start_wall, offset = to_tt(start, self.zone)
+        end_wall, _ = to_tt(end, self.zone)
+        form: Params = {
+            # The facts file: sources disagree on which of these five are required; send all.
+            "start": start_wall,
+            "end": end_wall,
+            # Whole seconds between the instants sent (to_tt drops fractions), via timestamps:
+            # subtracting datetimes that share one ZoneInfo would ignore a DST change.
+            "duration": int(end.replace(microsecond=0).timestamp())
+            - int(start.replace(microsecond=0).timestamp()),
+            # TrackingTime takes one timezone per entry: the offset at its start. Across a DST
+            # change inside the entry, ``end`` is still the wall time at that instant and
+            # ``duration`` the real elapsed time (01:30-03:30 as clocks go back is 3 h).
+            "timezone": offset,
+            "user_id": user_id,
+        }
+        if task_id is not None:
+            form["task_id"] = task_id
+        else:
+            if task_name:
+                form["task_name"] = task_name
+            if project_id is not None:
+                form["project_id"] = project_id
+            elif project_name:
+                form["project_name"] = project_name
+        if notes:
+            form["notes"] = notes
+        return self._event(await self._post("events/add", form), "events/add")
+
+    async def delete_event(self, event_id: int) -> None:
+        """Delete a time entry; :class:`NotFound` when it is not there (any more).
+
+        GET with the id in the path, as TrackingTime's own client calls it.
+        """
+        await self._get(f"events/delete/{event_id}")
+
+    async def find_event(
+        self, user_id: int, start: datetime, end: datetime, task_id: int | None
+    ) -> Event | None:
+        """The user's finished entry from ``start`` to ``end`` (the same instants, to the second)
+        on task ``task_id``, if TrackingTime has one: checked before adding an entry again after
+        a failure, so that a retry never adds it twice.
+
+        ``task_id`` None matches any task: an entry added by task name gets its id only from
+        TrackingTime. The days around the start's local day are searched too, because whether
+        TrackingTime applies ``from``/``to`` to local or UTC dates is unconfirmed.
+        """
+        wanted_start = start.replace(microsecond=0)
+        wanted_end = end.replace(microsecond=0)
+        day = start.astimezone(self.zone).date()
+        for event in await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1)):
+            if (
+                event.start == wanted_start
+                and event.end == wanted_end
+                and (task_id is None or event.task_id == task_id)
+            ):
+                return event
+        return None
+
+    def _event(self, data: Any, what: str) -> Event:
+        """One event from a reply; a reply without a readable one is not TrackingTime's API."""
+        if not isinstance(data, dict) or "id" not in data:
+            raise Unavailable(f"{what}: no time entry in the reply")
+        try:
+            return Event.from_api(data, self.zone)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise Unavailable(f"{what}: unreadable time entry ({type(exc).__name__})") from None

@@ -7,10 +7,14 @@ strict about the ones the app relies on (ids, names, times).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from bot.trackingtime.timefmt import parse_offset, parse_tt_datetime
+
+# A DST change moves a zone's offset by a multiple of 15 minutes, by 2 hours at most.
+_DST_STEP = timedelta(minutes=15)
+_MAX_DST_SHIFT = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ class Event:
     def from_api(cls, data: dict[str, Any], zone: tzinfo) -> Event:
         # Start and end are wall-clock times in the event's own time zone when it states one.
         event_zone = parse_offset(data.get("timezone"), zone)
+        start = parse_tt_datetime(data["start"], event_zone)
+        duration = timedelta(seconds=int(data.get("duration") or 0))
         end = data.get("end")
         return cls(
             id=int(data["id"]),
@@ -140,15 +146,36 @@ class Event:
             task=data.get("task") or None,
             project_id=int(data["project_id"]) if data.get("project_id") else None,
             project=data.get("project") or None,
-            start=parse_tt_datetime(data["start"], event_zone),
-            end=parse_tt_datetime(end, event_zone) if end else None,
-            duration=timedelta(seconds=int(data.get("duration") or 0)),
+            start=start,
+            end=_end_instant(end, start, duration, event_zone) if end else None,
+            duration=duration,
             notes=str(data.get("notes") or ""),
         )
 
     @property
     def is_running(self) -> bool:
         return self.end is None
+
+
+def _end_instant(text: str, start: datetime, duration: timedelta, zone: tzinfo) -> datetime:
+    """When an entry ended, from its ``end`` wall time.
+
+    An entry carries one ``timezone``, the offset at its start. When a DST change falls inside it
+    (01:30-03:30 on the night Berlin's clocks go back), ``end`` is the wall time after the change,
+    and read in the start's offset it is off by the shift. ``duration`` is real elapsed seconds,
+    so when the two disagree by what a DST change can shift, the end is ``start + duration``,
+    keeping the wall time given (03:30 at +01:00). Any other disagreement is not a DST change,
+    and the wall time stands.
+    """
+    end = parse_tt_datetime(text, zone)
+    if duration <= timedelta(0):
+        return end
+    shift = (end.astimezone(UTC) - start.astimezone(UTC)) - duration
+    if not shift or abs(shift) > _MAX_DST_SHIFT or shift % _DST_STEP:
+        return end
+    wall = end.replace(tzinfo=None)
+    real_end = (start.astimezone(UTC) + duration).replace(tzinfo=None)
+    return wall.replace(tzinfo=timezone(wall - real_end))
 
 
 @dataclass(frozen=True)

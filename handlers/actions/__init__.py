@@ -4,6 +4,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks import ids
 from handlers.actions.connect import open_connect, open_trackingtime
+from handlers.actions.entries import (
+    log_choice,
+    open_log_modal_button,
+    report_more,
+    undo_entry,
+)
 from handlers.actions.timers import create_and_start, start_task, stop_timer
 
 
@@ -13,3 +19,8 @@ def register(app: AsyncApp) -> None:
     app.action(ids.STOP_TIMER)(stop_timer)
     app.action(ids.START_TASK_PATTERN)(start_task)
     app.action(ids.CREATE_AND_START)(create_and_start)
+    app.action(ids.UNDO_ENTRY)(undo_entry)
+    app.action(ids.LOG_CHOICE_PATTERN)(log_choice)
+    app.action(ids.CREATE_AND_LOG)(log_choice)
+    app.action(ids.REPORT_MORE)(report_more)
+    app.action(ids.OPEN_LOG_MODAL)(open_log_modal_button)

@@ -26,13 +26,17 @@ from handlers.common import reply, reporting_failures, services, user_key
 STALE_BUTTON = "That button is out of date. Run `/track status` for fresh ones."
 
 
-async def _as_linked_user(
+async def as_linked_user(
     context: AsyncBoltContext,
     respond: AsyncRespond,
     step: Callable[[Services, Link], Awaitable[Message]],
+    *,
+    replace: bool = True,
 ) -> None:
+    """Run ``step`` for the clicking user and show its message in place of the one clicked."""
+
     async def send(message: Message) -> None:
-        await reply(respond, message, replace=True)
+        await reply(respond, message, replace=replace)
 
     async with reporting_failures(send):
         svc = services(context)
@@ -40,7 +44,7 @@ async def _as_linked_user(
         await send(not_linked() if link is None else await step(svc, link))
 
 
-def _value(body: dict[str, Any]) -> str:
+def button_value(body: dict[str, Any]) -> str:
     return str((body.get("actions") or [{}])[0].get("value") or "")
 
 
@@ -53,7 +57,7 @@ async def stop_timer(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncRes
             return nothing_running_message(outcome)
         return stopped_message(outcome)
 
-    await _as_linked_user(context, respond, step)
+    await as_linked_user(context, respond, step)
 
 
 async def _start_from_button(
@@ -70,14 +74,14 @@ async def _start_from_button(
         started = await start(svc)(link, *arguments)
         return started_message(started, zone_or_utc(link.time_zone))
 
-    await _as_linked_user(context, respond, step)
+    await as_linked_user(context, respond, step)
 
 
 async def start_task(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
     await ack()
-    arguments = parse_start_task_value(_value(body))
+    arguments = parse_start_task_value(button_value(body))
     await _start_from_button(context, respond, arguments, lambda svc: svc.timers.start_task)
 
 
@@ -85,5 +89,5 @@ async def create_and_start(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
     await ack()
-    arguments = parse_create_task_value(_value(body))
+    arguments = parse_create_task_value(button_value(body))
     await _start_from_button(context, respond, arguments, lambda svc: svc.timers.create_and_start)

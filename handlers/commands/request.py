@@ -20,6 +20,7 @@ class TrackRequest:
     respond: AsyncRespond
     client: AsyncWebClient
     trigger_id: str
+    channel_id: str | None = None
 
     async def reply(self, message: Message) -> None:
         await reply(self.respond, message)

@@ -15,6 +15,8 @@ from bot.commands import (
     Disconnect,
     Help,
     Invalid,
+    Log,
+    Report,
     Start,
     Status,
     Stop,
@@ -22,7 +24,7 @@ from bot.commands import (
     Unknown,
     parse_command,
 )
-from handlers.commands import account, timers
+from handlers.commands import account, entries, timers
 from handlers.commands.request import TrackRequest
 from handlers.common import reporting_failures, services, user_key
 
@@ -42,6 +44,8 @@ SUBCOMMANDS: dict[type, Callable[[TrackRequest, Any], Awaitable[None]]] = {
     Help: _help,
     Unknown: _help,
     Invalid: _invalid,
+    Log: entries.log,
+    Report: entries.report,
     Connect: account.connect,
     Disconnect: account.disconnect,
     SwitchAccount: account.switch_account,
@@ -66,6 +70,7 @@ async def track(
         respond=respond,
         client=client,
         trigger_id=command.get("trigger_id") or "",
+        channel_id=command.get("channel_id") or None,
     )
     async with reporting_failures(request.reply):
         await SUBCOMMANDS[type(parsed)](request, parsed)

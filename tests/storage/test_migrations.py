@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 from bot.storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.storage.database import Database, downgrade_schema, upgrade_schema
 
-OUR_TABLES = {"linked_accounts"}
+OUR_TABLES = {"linked_accounts", "pending_entries"}
+HEAD = "0002"
 
 
 async def upgrade(url: str) -> None:
@@ -72,7 +73,7 @@ async def test_upgrade_creates_the_tables(database_url: str) -> None:
     await upgrade(database_url)
 
     assert await on_connection(database_url, table_names) == OUR_TABLES | {"alembic_version"}
-    assert await on_connection(database_url, current_revision) == "0001"
+    assert await on_connection(database_url, current_revision) == HEAD
 
 
 async def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
@@ -82,7 +83,7 @@ async def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
     await upgrade(database_url)
 
     assert await on_connection(database_url, table_names) == OUR_TABLES | {"alembic_version"}
-    assert await on_connection(database_url, current_revision) == "0001"
+    assert await on_connection(database_url, current_revision) == HEAD
     assert await on_connection(database_url, row_count) == 1
 
 

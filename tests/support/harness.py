@@ -17,8 +17,12 @@ from bot.fakes.slack_requests import (
     SignedSlack,
     SlackUser,
     block_actions_payload,
+    block_suggestion_payload,
     command_payload,
     event_payload,
+    message_action_payload,
+    shortcut_payload,
+    submitted_view,
     view_submission_payload,
 )
 from bot.settings import Settings, load_settings
@@ -113,6 +117,53 @@ class AppHarness:
         self, user: SlackUser, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
     ) -> httpx.Response:
         return self.slack.interaction(view_submission_payload(user, view, values))
+
+    def options(
+        self,
+        user: SlackUser,
+        view: dict[str, Any],
+        field: tuple[str, str],
+        typed: str,
+        values: dict[str, dict[str, dict[str, Any]]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The options the app offers for an external select while the user types ``typed``."""
+        payload = block_suggestion_payload(
+            user,
+            block_id=field[0],
+            action_id=field[1],
+            value=typed,
+            view=submitted_view(user, view, values or {}),
+        )
+        response = self.slack.interaction(payload)
+        assert response.status_code == 200, response.text
+        return list(response.json()["options"])
+
+    def shortcut(self, user: SlackUser, callback_id: str) -> httpx.Response:
+        trigger_id = self.fake_slack.new_trigger_id()
+        return self.slack.interaction(shortcut_payload(user, callback_id, trigger_id))
+
+    def message_shortcut(
+        self, user: SlackUser, callback_id: str, message: dict[str, Any]
+    ) -> httpx.Response:
+        payload = message_action_payload(
+            user,
+            callback_id,
+            trigger_id=self.fake_slack.new_trigger_id(),
+            response_url=self.fake_slack.new_response_url(user.team_id),
+            message=message,
+        )
+        return self.slack.interaction(payload)
+
+    def opened_view(self, count: int = 1, timeout: float = 5.0) -> dict[str, Any]:
+        """The view the ``count``-th successful ``views.open`` stored (with its id)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            opened = [c for c in self.fake_slack.calls_to("views.open") if c.ok]
+            if len(opened) >= count:
+                return dict(opened[count - 1].reply["view"])
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no views.open #{count}; saw {len(opened)}")
+            time.sleep(0.01)
 
     def event(self, user: SlackUser, event: dict[str, Any]) -> httpx.Response:
         return self.slack.event(event_payload(user, event))

@@ -697,6 +697,366 @@ def test_running_events_are_listed(fake: FakeTrackingTime, ann: httpx.Client, wo
     assert len(events) == 1 and events[0]["end"] is None and events[0]["duration"] == 0
 
 
+def test_events_by_project_and_customer(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    seed_days(fake, world)  # Ann: Design (in Website) at 9 and 11, Meetings (no project) at 14
+    on_project = ok(
+        ann.post(
+            f"/{world.acc}/events/add",
+            data=add_params("2025-03-03 16:00:00", "2025-03-03 17:00:00", project_id=world.project),
+        )
+    )
+    month = {"from": "2025-03-01", "to": "2025-03-31"}
+    for kind, entity in (("PROJECT", world.project), ("CUSTOMER", world.customer)):
+        found = ok(ann.get(f"/{world.acc}/events", params={**month, "filter": kind, "id": entity}))
+        assert len(found) == 5 * 2 + 1 + 1  # Ann's Design entries, Bob's, the project's own
+        assert on_project["id"] in {e["id"] for e in found}
+        assert {e["project_id"] for e in found} == {world.project}
+    by_task = ok(
+        ann.get(f"/{world.acc}/events", params={**month, "filter": "TASK", "id": world.task})
+    )
+    assert len(by_task) == 11 and on_project["id"] not in {e["id"] for e in by_task}
+    other = {**month, "filter": "PROJECT", "id": world.archived_project}
+    assert ok(ann.get(f"/{world.acc}/events", params=other)) == []
+
+
+def test_events_paging_over_several_days_in_both_orders(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    seed_days(fake, world)
+    query = {"filter": "USER", "id": world.ann, "from": "2025-03-02", "to": "2025-03-04"}
+    expected = [f"d{day}h{hour}" for day in (2, 3, 4) for hour in (9, 11, 14)]
+    for order, notes in (("asc", expected), ("desc", expected[::-1])):
+        pages = [
+            ok(
+                ann.get(
+                    f"/{world.acc}/events",
+                    params={**query, "order": order, "page": page, "page_size": 4},
+                )
+            )
+            for page in range(4)
+        ]
+        assert [len(p) for p in pages] == [4, 4, 1, 0]
+        assert [e["notes"] for p in pages for e in p] == notes
+    status, _ = body(ann.get(f"/{world.acc}/events", params={**query, "order": "newest"}))
+    assert status == 400
+    status, _ = body(ann.get(f"/{world.acc}/events", params={**query, "page": -1}))
+    assert status == 400
+
+
+# ---- events: add, read, update, delete ---------------------------------------------------------
+
+
+def add_params(
+    start: str = "2025-03-03 09:00:00", end: str = "2025-03-03 10:30:00", **extra: Any
+) -> dict[str, Any]:
+    return {"start": start, "end": end, "timezone": "GMT+01:00", **extra}
+
+
+def test_add_event_with_a_form_body(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    event = ok(
+        ann.post(
+            f"/{world.acc}/events/add",
+            data=add_params(duration=5400, user_id=world.ann, task_id=world.task, notes="Kick ✅"),
+        )
+    )
+    assert fake.requests[-1].method == "POST"
+    assert event["type"] == "WORK"
+    assert (event["start"], event["end"], event["timezone"]) == (
+        "2025-03-03 09:00:00",
+        "2025-03-03 10:30:00",
+        "GMT+01:00",
+    )
+    assert (event["duration"], event["formated_duration"]) == (5400, "01:30:00")
+    assert (event["user_id"], event["user"]) == (world.ann, "Ann Smith")
+    assert (event["task_id"], event["project_id"], event["customer_id"]) == (
+        world.task,
+        world.project,
+        world.customer,
+    )
+    assert event["notes"] == "Kick ✅"
+    assert fake.events(world.acc) == [event]
+    assert ok(ann.get(f"/{world.acc}/events/{event['id']}")) == event
+    assert ok(ann.get(f"/{world.acc}/tasks/{world.task}"))["accumulated_time"] == 5400
+    assert ok(ann.get(f"/{world.acc}/projects"))[0]["accumulated_time"] == 5400
+
+
+def test_add_event_by_query_with_defaults(
+    fake: FakeTrackingTime, bob: httpx.Client, world: World
+) -> None:
+    event = ok(
+        bob.get(
+            f"/{world.acc}/events/add",
+            params=add_params(task_id=world.task2, event_type="not_logged"),
+        )
+    )
+    assert event["user_id"] == world.bob  # the caller by default
+    assert event["type"] == "NOT_LOGGED"
+    assert (event["duration"], event["notes"]) == (5400, "")  # duration computed when not given
+    assert (event["task"], event["project_id"], event["project"]) == ("Meetings", None, None)
+    # Within 60 s of end - start is fine; the reply keeps the computed duration.
+    for duration in (5340, 5460):
+        again = ok(bob.get(f"/{world.acc}/events/add", params=add_params(duration=duration)))
+        assert again["duration"] == 5400
+        assert again["task_id"] is None and again["project_id"] is None
+
+
+@pytest.mark.parametrize("missing", ["start", "end", "timezone"])
+def test_add_event_requires_start_end_and_timezone(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World, missing: str
+) -> None:
+    params = add_params(task_id=world.task)
+    del params[missing]
+    resp = ann.post(f"/{world.acc}/events/add", data=params)
+    status, _ = body(resp)
+    assert status == 400
+    assert f"'{missing}'" in resp.json()["response"]["message"]
+    assert fake.events(world.acc) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "word"),
+    [
+        ({"start": "2025-03-03T09:00:00"}, "'start'"),
+        ({"end": "03/03/2025 10:30"}, "'end'"),
+        ({"timezone": "GMT 01:00"}, "'timezone'"),
+        ({"end": "2025-03-03 08:59:59"}, "'end'"),  # before the start
+        ({"duration": 5461}, "'duration'"),
+        ({"duration": 5339}, "'duration'"),
+        ({"duration": -1}, "'duration'"),
+        ({"duration": "1h"}, "'duration'"),
+        ({"event_type": "HOLIDAY"}, "'event_type'"),
+        ({"task_id": "abc"}, "'task_id'"),
+        ({"task_id": "TASK2", "project_id": "PROJECT"}, "not in the project"),
+    ],
+)
+def test_add_event_validation(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World, extra: dict[str, Any], word: str
+) -> None:
+    names = {"TASK2": world.task2, "PROJECT": world.project}
+    params = {**add_params(task_id=world.task), **{k: names.get(v, v) for k, v in extra.items()}}
+    resp = ann.post(f"/{world.acc}/events/add", data=params)
+    status, _ = body(resp)
+    assert status == 400
+    assert word in resp.json()["response"]["message"]
+    assert fake.events(world.acc) == []
+
+
+def test_add_event_unknown_or_archived_task_or_project_is_404(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    for target in (
+        {"task_id": 999999},
+        {"task_id": world.archived_task},
+        {"task_id": world.task_in_archived_project},
+        {"project_id": 999999},
+        {"project_id": world.archived_project},
+        {"project_id": 999999, "task_name": "Would be new"},
+    ):
+        status, _ = body(ann.post(f"/{world.acc}/events/add", data=add_params(**target)))
+        assert status == 404, target
+    assert fake.events(world.acc) == []
+    assert "Would be new" not in {t["name"] for t in fake.tasks(world.acc)}
+
+
+def test_add_event_by_name_finds_or_creates(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    url = f"/{world.acc}/events/add"
+    created = ok(ann.post(url, data=add_params(task_name="Report", project_name="Quarterly")))
+    (project,) = [p for p in fake.projects(world.acc) if p["name"] == "Quarterly"]
+    assert (created["task"], created["project_id"]) == ("Report", project["id"])
+    again = ok(ann.post(url, data=add_params(task_name="REPORT", project_name="quarterly")))
+    assert again["task_id"] == created["task_id"]
+    existing = ok(ann.post(url, data=add_params(task_name="design", project_id=world.project)))
+    assert existing["task_id"] == world.task
+    # A project alone: an entry on the project itself, which its totals count.
+    own = ok(ann.post(url, data=add_params(project_name="Fresh")))
+    assert (own["task"], own["task_id"], own["project"]) == (None, None, "Fresh")
+    on_website = ok(ann.post(url, data=add_params(project_id=world.project)))
+    assert (on_website["task_id"], on_website["project_id"]) == (None, world.project)
+    assert on_website["customer_id"] == world.customer
+    totals = {p["name"]: p["accumulated_time"] for p in ok(ann.get(f"/{world.acc}/projects"))}
+    assert totals == {"Website": 2 * 5400, "Quarterly": 2 * 5400, "Fresh": 5400}
+
+
+def test_add_event_for_another_user_needs_a_managing_role(
+    fake: FakeTrackingTime, api_url: str, ann: httpx.Client, bob: httpx.Client, world: World
+) -> None:
+    url = f"/{world.acc}/events/add"
+    for_bob = ok(ann.post(url, data=add_params(user_id=world.bob, task_id=world.task)))  # ADMIN
+    assert for_bob["user_id"] == world.bob
+    status, _ = body(bob.post(url, data=add_params(user_id=world.ann, task_id=world.task)))
+    assert status == 403  # CO_WORKER
+    status, _ = body(ann.post(url, data=add_params(user_id=world.eve, task_id=world.task)))
+    assert status == 404  # not a member of this workspace
+    fake.add_user(
+        "max@acme.test", "max-pw", "Max", accounts=[world.acc], roles={world.acc: "MANAGER"}
+    )
+    with httpx.Client(base_url=api_url, auth=("API_TOKEN", "max-pw")) as manager:
+        assert ok(manager.post(url, data=add_params(user_id=world.ann)))["user_id"] == world.ann
+    assert len(fake.events(world.acc)) == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "timezone", "duration", "accepted"),
+    [
+        # Ann's profile zone is Europe/Berlin and +02:00 its offset at 01:30: the end is in CET.
+        ("ann", "GMT+02:00", 10800, True),
+        ("ann", "GMT+02:00", None, True),
+        ("ann", "GMT+02:00", 7200, False),
+        ("ann", "Europe/Berlin", 10800, True),
+        # Bob's is America/New_York: +02:00 is just a fixed offset, with no DST inside.
+        ("bob", "GMT+02:00", 7200, True),
+        ("bob", "GMT+02:00", 10800, False),
+        ("bob", "Europe/Berlin", 10800, True),
+    ],
+)
+def test_add_event_across_the_end_of_summer_time(
+    fake: FakeTrackingTime,
+    ann: httpx.Client,
+    bob: httpx.Client,
+    world: World,
+    who: str,
+    timezone: str,
+    duration: int | None,
+    accepted: bool,
+) -> None:
+    client = {"ann": ann, "bob": bob}[who]
+    params = {"start": "2026-10-25 01:30:00", "end": "2026-10-25 03:30:00", "timezone": timezone}
+    if duration is not None:
+        params["duration"] = str(duration)
+    status, event = body(client.post(f"/{world.acc}/events/add", data=params))
+    if not accepted:
+        assert status == 400
+        return
+    assert status == 200
+    assert (event["start"], event["end"]) == ("2026-10-25 01:30:00", "2026-10-25 03:30:00")
+    assert event["timezone"] == "GMT+02:00"
+    assert event["duration"] == (7200 if who == "bob" and timezone != "Europe/Berlin" else 10800)
+    assert fake.events(world.acc) == [event]
+
+
+def test_add_event_ending_in_the_repeated_hour_follows_duration(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    # 02:15 happens twice on 2026-10-25 in Berlin: 30 min or 90 min after 01:45 CEST.
+    params = {"start": "2026-10-25 01:45:00", "end": "2026-10-25 02:15:00", "timezone": "GMT+2"}
+    for duration in (1800, 5400):
+        event = ok(ann.post(f"/{world.acc}/events/add", data={**params, "duration": duration}))
+        assert event["duration"] == duration and event["end"] == "2026-10-25 02:15:00"
+    status, _ = body(ann.post(f"/{world.acc}/events/add", data={**params, "duration": 3600}))
+    assert status == 400
+
+
+def test_get_one_event(fake: FakeTrackingTime, ann: httpx.Client, world: World) -> None:
+    event_id = fake.add_event(
+        world.acc, world.bob, world.task, "2025-03-03 09:00:00", "2025-03-03 10:00:00", "GMT-05:00"
+    )
+    event = ok(ann.get(f"/{world.acc}/events/{event_id}"))  # any member reads any member's
+    assert (event["id"], event["user_id"], event["duration"]) == (event_id, world.bob, 3600)
+    assert ok(ann.get(f"/events/{event_id}")) == event  # the default account
+    for path in (f"/{world.acc}/events/999999", f"/{world.other_acc}/events/{event_id}"):
+        status, _ = body(ann.get(path))
+        assert status == 404
+
+
+def test_update_event(fake: FakeTrackingTime, ann: httpx.Client, world: World) -> None:
+    url = f"/{world.acc}/events/add"
+    event = ok(ann.post(url, data=add_params(task_id=world.task, notes="draft")))
+    update = f"/{world.acc}/events/update/{event['id']}"
+
+    noted = ok(ann.get(update, params={"notes": "final"}))
+    assert noted["notes"] == "final"
+    assert {k: v for k, v in noted.items() if k not in {"notes", "updated_at"}} == {
+        k: v for k, v in event.items() if k not in {"notes", "updated_at"}
+    }
+    moved = ok(
+        ann.put(
+            update, json={"start": "2025-03-03 08:00:00", "task_id": world.task2, "duration": 9000}
+        )
+    )
+    assert (moved["start"], moved["end"], moved["duration"]) == (
+        "2025-03-03 08:00:00",
+        "2025-03-03 10:30:00",
+        9000,
+    )
+    assert (moved["task_id"], moved["project_id"], moved["notes"]) == (world.task2, None, "final")
+    totals = {t["id"]: t["accumulated_time"] for t in fake.tasks(world.acc)}
+    assert (totals[world.task], totals[world.task2]) == (0, 9000)
+
+    # The official n8n node's path form; wall times keep their text in the new zone.
+    zoned = ok(
+        ann.post(f"/{world.acc}/events/{event['id']}/update", data={"timezone": "GMT-05:00"})
+    )
+    assert (zoned["start"], zoned["timezone"], zoned["duration"]) == (
+        "2025-03-03 08:00:00",
+        "GMT-05:00",
+        9000,
+    )
+    on_project = ok(ann.get(update, params={"project_id": world.project}))
+    assert (on_project["task_id"], on_project["project_id"]) == (None, world.project)
+    assert ok(ann.get(f"/{world.acc}/projects"))[0]["accumulated_time"] == 9000
+
+    for params, word in (
+        ({"duration": 100}, "'duration'"),
+        ({"start": "2025-03-03 11:00:00"}, "'end'"),
+        ({"end": "tomorrow"}, "'end'"),
+        ({"timezone": "Mars/Olympus"}, "'timezone'"),
+    ):
+        resp = ann.get(update, params=params)
+        assert body(resp)[0] == 400 and word in resp.json()["response"]["message"]
+    for params in ({"task_id": world.archived_task}, {"project_id": 999999}):
+        assert body(ann.get(update, params=params))[0] == 404
+    assert ok(ann.get(f"/{world.acc}/events/{event['id']}"))["duration"] == 9000  # unchanged
+    assert body(ann.get(f"/{world.acc}/events/update/999999", params={"notes": "x"}))[0] == 404
+
+
+def test_update_a_running_event(fake: FakeTrackingTime, ann: httpx.Client, world: World) -> None:
+    event_id = fake.start_timer(world.acc, world.ann, world.task, "2025-03-03 09:00:00", "GMT+1")
+    update = f"/{world.acc}/events/update/{event_id}"
+    changed = ok(ann.get(update, params={"start": "2025-03-03 08:30:00", "task_id": world.task2}))
+    assert (changed["start"], changed["end"], changed["task_id"]) == (
+        "2025-03-03 08:30:00",
+        None,
+        world.task2,
+    )
+    assert fake.running_task(world.acc, world.ann)["id"] == world.task2  # type: ignore[index]
+    for params in ({"end": "2025-03-03 10:00:00"}, {"duration": 60}, {"project_id": world.project}):
+        assert body(ann.get(update, params=params))[0] == 400
+
+
+def test_delete_event(fake: FakeTrackingTime, ann: httpx.Client, world: World) -> None:
+    event = ok(ann.post(f"/{world.acc}/events/add", data=add_params(task_id=world.task)))
+    deleted = ok(ann.delete(f"/{world.acc}/events/delete/{event['id']}"))
+    assert deleted == event
+    assert fake.events(world.acc) == []
+    assert ok(ann.get(f"/{world.acc}/tasks/{world.task}"))["accumulated_time"] == 0
+    for path in (f"/{world.acc}/events/{event['id']}", f"/{world.acc}/events/delete/{event['id']}"):
+        assert body(ann.get(path))[0] == 404
+    assert body(ann.get(f"/{world.acc}/events/delete/999999"))[0] == 404
+
+
+def test_delete_permissions_and_running_events(
+    fake: FakeTrackingTime, ann: httpx.Client, bob: httpx.Client, world: World
+) -> None:
+    anns = fake.add_event(
+        world.acc, world.ann, world.task, "2025-03-03 09:00:00", "2025-03-03 10:00:00", "GMT+1"
+    )
+    bobs = fake.start_timer(world.acc, world.bob, world.task, "2025-03-03 09:00:00", "GMT-05:00")
+    assert body(bob.get(f"/{world.acc}/events/delete/{anns}"))[0] == 403  # CO_WORKER
+    assert body(bob.get(f"/{world.acc}/events/update/{anns}", params={"notes": "x"}))[0] == 403
+    assert body(ann.get(f"/{world.other_acc}/events/delete/{anns}"))[0] == 404  # other workspace
+    # An ADMIN deletes anyone's; deleting a running entry ends the timer.
+    assert ok(ann.get(f"/{world.acc}/events/delete/{bobs}"))["end"] is None
+    assert fake.running_task(world.acc, world.bob) is None
+    assert ok(bob.get(f"/{world.acc}/users/{world.bob}/tasks/tracking")) == []
+    assert [e["id"] for e in fake.events(world.acc)] == [anns]
+
+
 # ---- request formats and recording ------------------------------------------------------------
 
 

@@ -9,9 +9,10 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.fakes.slack_requests import command_payload
+from bot.fakes.slack_requests import command_payload, message_action_payload, shortcut_payload
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS
+from handlers.shortcuts import SHORTCUTS
 from tests.support.harness import AppHarness
 from tests.support.paths import PROJECT_ROOT, SLACK_REFERENCE
 from tests.support.seed import ALICE
@@ -48,13 +49,14 @@ def test_declared_events_are_exactly_the_handled_ones(manifest: dict[str, Any]) 
 
 def test_declared_shortcuts_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
     declared = {s["callback_id"] for s in manifest["features"].get("shortcuts", [])}
-    assert declared == set()
+    assert declared == set(SHORTCUTS)
 
 
 def test_every_request_url_is_the_one_bolt_endpoint(manifest: dict[str, Any]) -> None:
     urls = [c["url"] for c in manifest["features"]["slash_commands"]]
     urls.append(manifest["settings"]["event_subscriptions"]["request_url"])
     urls.append(manifest["settings"]["interactivity"]["request_url"])
+    urls.append(manifest["settings"]["interactivity"]["message_menu_options_url"])
     assert all(url.endswith("/slack/events") for url in urls)
 
 
@@ -81,6 +83,19 @@ def test_each_declared_command_and_event_is_dispatched_by_the_app(
         if event_type == "tokens_revoked":
             event["tokens"] = {"oauth": [], "bot": []}
         assert app.event(ALICE, event).status_code == 200, event_type
+    for shortcut in manifest["features"].get("shortcuts", []):
+        trigger_id = app.fake_slack.new_trigger_id()
+        if shortcut["type"] == "global":
+            payload = shortcut_payload(ALICE, shortcut["callback_id"], trigger_id)
+        else:
+            payload = message_action_payload(
+                ALICE,
+                shortcut["callback_id"],
+                trigger_id=trigger_id,
+                response_url=app.fake_slack.new_response_url(),
+                message={"type": "message", "user": "U0BOB", "text": "hi", "ts": "1.000100"},
+            )
+        assert app.slack.interaction(payload).status_code == 200, shortcut["callback_id"]
     unknown_payload = command_payload(
         ALICE, "", response_url=app.fake_slack.new_response_url(), trigger_id="1.2", command="/x"
     )

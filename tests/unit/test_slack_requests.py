@@ -14,6 +14,7 @@ from bot.fakes.slack_requests import (
     block_suggestion_payload,
     command_payload,
     event_payload,
+    message_action_payload,
     shortcut_payload,
     view_submission_payload,
 )
@@ -103,6 +104,22 @@ def test_message_shortcut_sample_has_the_identity_keys_we_send_with_shortcuts() 
     }
     assert shared <= set(reference)
     assert set(payload) == shared | {"type"}
+
+
+def test_message_action_keys_are_within_slacks_sample() -> None:
+    message = {
+        "type": "message",
+        "user": "U2",
+        "text": "hello",
+        "ts": "1.000200",
+        "thread_ts": "1.0",
+    }
+    payload = message_action_payload(
+        USER, "log_message", trigger_id="1.2", response_url="https://x", message=message
+    )
+    reference = sample("app-backend/interactive-components/MessageShortcutPayload.json")
+    assert set(payload) <= set(reference)
+    assert set(payload["message"]) <= set(reference["message"])
 
 
 def test_block_suggestion_resembles_slacks_dialog_suggestion() -> None:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
+from bot.services.catalogue import Catalogue
 from bot.services.timers import NothingRunning, Stopped, TimerService, recent_tasks, today_total
 from bot.storage import Link, SlackUserKey
 from bot.trackingtime import Event, RunningTimer, Task, TrackingTime
@@ -98,11 +99,11 @@ async def test_stop_reports_tracked_time_by_the_clock(
         SlackUserKey(None, "T", "U"), user, account, "Acme", "alice-password-123", "Europe/Berlin"
     )
     try:
-        outcome = await TimerService(client, clock).stop(link)
+        outcome = await TimerService(client, Catalogue(client), clock).stop(link)
         assert isinstance(outcome, Stopped)
         assert outcome.tracked == timedelta(hours=1, minutes=15)
         assert outcome.today_total == timedelta(hours=1, minutes=15)
-        assert await TimerService(client, clock).stop(link) == NothingRunning()
+        assert await TimerService(client, Catalogue(client), clock).stop(link) == NothingRunning()
     finally:
         await client.aclose()
 
@@ -136,7 +137,9 @@ async def test_a_timer_stopped_elsewhere_meanwhile_is_nothing_running() -> None:
 
     client = TrackingTime("https://tt.test/api/v4", transport=httpx.MockTransport(answer))
     link = Link(SlackUserKey(None, "T", "U"), 2, 1, "Acme", "alice-password-123", "UTC")
-    service = TimerService(client, lambda: datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    service = TimerService(
+        client, Catalogue(client), lambda: datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    )
     try:
         assert await service.stop(link) == NothingRunning()
     finally:

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -593,6 +594,309 @@ async def test_events_of_an_empty_day(ann: TrackingTimeSession, world: World) ->
     assert await ann.events(world.ann, date(2026, 7, 1), date(2026, 7, 1)) == []
 
 
+# ---- add, find and delete time entries -------------------------------------------------------
+
+NOTES = 'Überprüfung ✅ — 日本語 🚀 & a+b=c; 100% "quoted"'
+
+
+@pytest.mark.parametrize(
+    ("start", "walls", "offset"),
+    [
+        (SUMMER, ("2026-07-01 12:00:00", "2026-07-01 13:30:00"), "GMT+02:00"),
+        (WINTER, ("2026-01-15 11:00:00", "2026-01-15 12:30:00"), "GMT+01:00"),
+    ],
+)
+async def test_add_event_sends_local_times_and_the_offset_at_the_start(
+    ann: TrackingTimeSession,
+    world: World,
+    fake_tt: FakeTrackingTime,
+    start: datetime,
+    walls: tuple[str, str],
+    offset: str,
+) -> None:
+    end = start + timedelta(minutes=90)
+    event = await ann.add_event(world.ann, start, end, task_id=world.task, notes="review")
+    request = last(fake_tt)
+    assert (request.method, request.path) == ("POST", f"/api/v4/{world.acc}/events/add")
+    assert request.params == {
+        "start": walls[0],
+        "end": walls[1],
+        "duration": "5400",
+        "timezone": offset,
+        "user_id": str(world.ann),
+        "task_id": str(world.task),
+        "notes": "review",
+    }
+    assert event == Event(
+        id=event.id,
+        task_id=world.task,
+        task="Design review",
+        project_id=world.project,
+        project="Website",
+        start=start,
+        end=end,
+        duration=timedelta(minutes=90),
+        notes="review",
+    )
+    (stored,) = fake_tt.events(world.acc, world.ann)
+    assert stored["id"] == event.id
+    assert (stored["start"], stored["end"], stored["timezone"]) == (*walls, offset)
+
+
+@pytest.mark.parametrize(
+    ("day", "walls", "offset", "hours"),
+    [
+        # Clocks go back at 03:00 CEST: 01:30 (+02:00) to 03:30 (+01:00) is 3 hours.
+        (date(2026, 10, 25), ("2026-10-25 01:30:00", "2026-10-25 03:30:00"), "GMT+02:00", 3),
+        # Clocks go forward at 02:00 CET: 01:30 (+01:00) to 03:30 (+02:00) is 1 hour.
+        (date(2026, 3, 29), ("2026-03-29 01:30:00", "2026-03-29 03:30:00"), "GMT+01:00", 1),
+    ],
+)
+async def test_add_event_across_a_dst_change(
+    ann: TrackingTimeSession,
+    world: World,
+    fake_tt: FakeTrackingTime,
+    day: date,
+    walls: tuple[str, str],
+    offset: str,
+    hours: int,
+) -> None:
+    start = datetime(day.year, day.month, day.day, 1, 30, tzinfo=BERLIN)
+    end = datetime(day.year, day.month, day.day, 3, 30, tzinfo=BERLIN)
+    assert end - start == timedelta(hours=2)  # what same-zone subtraction wrongly says
+    event = await ann.add_event(world.ann, start, end, task_id=world.task)
+    params = last(fake_tt).params
+    assert (params["start"], params["end"]) == walls
+    assert (params["timezone"], params["duration"]) == (offset, str(hours * 3600))
+
+    assert (event.start, event.end) == (start, end)  # the same instants came back
+    assert event.duration == timedelta(hours=hours)
+    assert event.end is not None and event.end.strftime("%Y-%m-%d %H:%M:%S") == walls[1]
+    (stored,) = fake_tt.events(world.acc, world.ann)
+    assert (stored["start"], stored["end"], stored["timezone"]) == (*walls, offset)
+    assert stored["duration"] == hours * 3600
+    assert await ann.find_event(world.ann, start, end, world.task) == event
+
+
+@pytest.mark.parametrize(
+    ("zone", "walls", "offset"),
+    [
+        ("Pacific/Kiritimati", ("2026-07-01 23:30:00", "2026-07-02 00:45:00"), "GMT+14:00"),
+        ("Etc/GMT+12", ("2026-06-30 21:30:00", "2026-06-30 22:45:00"), "GMT-12:00"),
+    ],
+)
+async def test_add_event_in_the_extreme_zones(
+    tt: TrackingTime,
+    world: World,
+    fake_tt: FakeTrackingTime,
+    zone: str,
+    walls: tuple[str, str],
+    offset: str,
+) -> None:
+    session = tt.session(ANN_PW, world.acc, zone)
+    start, end = SUMMER - timedelta(minutes=30), SUMMER + timedelta(minutes=45)
+    event = await session.add_event(world.ann, start, end, task_id=world.task2)
+    params = last(fake_tt).params
+    assert (params["start"], params["end"], params["timezone"]) == (*walls, offset)
+    assert params["duration"] == "4500"
+    assert (event.start, event.end, event.duration) == (start, end, timedelta(seconds=4500))
+    assert event.start.utcoffset() == session.zone.utcoffset(SUMMER)
+    assert await session.find_event(world.ann, start, end, world.task2) == event
+
+
+async def test_add_event_on_a_project_only_with_unicode_notes(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    end = WINTER + timedelta(hours=1)
+    event = await ann.add_event(world.ann, WINTER, end, project_id=world.project, notes=NOTES)
+    params = last(fake_tt).params
+    assert params["project_id"] == str(world.project)
+    assert "task_id" not in params and "task_name" not in params
+    assert params["notes"] == NOTES
+    assert (event.task_id, event.task, event.project_id, event.project) == (
+        None,
+        None,
+        world.project,
+        "Website",
+    )
+    assert event.notes == NOTES
+    (stored,) = fake_tt.events(world.acc, world.ann)
+    assert stored["notes"] == NOTES
+    assert await ann.find_event(world.ann, WINTER, end, None) == event
+
+
+async def test_add_event_sends_the_project_only_without_a_task(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    end = SUMMER + timedelta(minutes=5)
+    await ann.add_event(world.ann, SUMMER, end, task_id=world.task, project_id=world.project)
+    params = last(fake_tt).params
+    assert params["task_id"] == str(world.task) and "project_id" not in params
+    assert "notes" not in params
+
+    named = await ann.add_event(
+        world.ann, SUMMER, end, task_name="Write report", project_name="Quarterly"
+    )
+    params = last(fake_tt).params
+    assert (params["task_name"], params["project_name"]) == ("Write report", "Quarterly")
+    assert (named.task, named.project) == ("Write report", "Quarterly")
+    assert named.task_id is not None and named.task_id not in (world.task, world.task2)
+
+
+async def test_add_event_drops_fractions_of_seconds(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    start = SUMMER.replace(microsecond=900_000)
+    end = SUMMER.replace(second=1, microsecond=100_000)
+    event = await ann.add_event(world.ann, start, end, task_id=world.task)
+    params = last(fake_tt).params
+    assert (params["start"], params["end"], params["duration"]) == (
+        "2026-07-01 12:00:00",
+        "2026-07-01 12:00:01",
+        "1",
+    )
+    assert (event.start, event.end) == (SUMMER, SUMMER.replace(second=1))
+    assert await ann.find_event(world.ann, start, end, world.task) == event
+
+
+async def test_add_event_needs_aware_datetimes(ann: TrackingTimeSession, world: World) -> None:
+    with pytest.raises(ValueError):
+        await ann.add_event(world.ann, datetime(2026, 7, 1, 9), SUMMER, task_id=world.task)
+
+
+async def test_add_event_posts_a_form_body() -> None:
+    seen: list[httpx.Request] = []
+    reply = {"id": 5, "start": "2026-07-01 12:00:00", "end": "2026-07-01 12:01:00"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _json(_envelope(200, {**reply, "duration": 60, "timezone": "GMT+02:00"}))
+
+    client = _mock_client(handler)
+    try:
+        session = client.session(ANN_PW, 7, "Europe/Berlin")
+        event = await session.add_event(9, SUMMER, SUMMER + timedelta(minutes=1), task_id=3)
+    finally:
+        await client.aclose()
+    (request,) = seen
+    assert request.method == "POST"
+    assert str(request.url) == "https://tt.test/api/v4/7/events/add"  # nothing in the query
+    assert request.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert dict(parse_qsl(request.content.decode())) == {
+        "start": "2026-07-01 12:00:00",
+        "end": "2026-07-01 12:01:00",
+        "duration": "60",
+        "timezone": "GMT+02:00",
+        "user_id": "9",
+        "task_id": "3",
+    }
+    assert (event.id, event.start, event.duration) == (5, SUMMER, timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("data", [None, [], {"name": "no id"}, {"id": 1}, {"id": 1, "start": "?"}])
+async def test_add_event_reply_without_a_readable_event_is_unavailable(data: Any) -> None:
+    client = _mock_client(lambda request: _json(_envelope(200, data)))
+    try:
+        with pytest.raises(Unavailable) as caught:
+            await client.session(ANN_PW, 7).add_event(1, SUMMER, SUMMER, task_id=2)
+    finally:
+        await client.aclose()
+    assert type(caught.value) is Unavailable
+    assert_safe(caught.value)
+
+
+async def test_delete_event(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    event = await ann.add_event(world.ann, SUMMER, SUMMER + timedelta(hours=1), task_id=world.task)
+    assert await ann.delete_event(event.id) is None
+    assert last(fake_tt).path == f"/api/v4/{world.acc}/events/delete/{event.id}"
+    assert fake_tt.events(world.acc) == []
+    assert await ann.find_event(world.ann, event.start, SUMMER + timedelta(hours=1), None) is None
+    for event_id in (event.id, 999_999):
+        with pytest.raises(NotFound) as caught:
+            await ann.delete_event(event_id)
+        assert_safe(caught.value)
+
+
+async def test_a_co_worker_may_not_add_or_delete_for_others(
+    tt: TrackingTime, world: World, fake_tt: FakeTrackingTime, ann: TrackingTimeSession
+) -> None:
+    bob = tt.session(BOB_PW, world.acc, "America/New_York")
+    end = SUMMER + timedelta(hours=1)
+    with pytest.raises(Forbidden):
+        await bob.add_event(world.ann, SUMMER, end, task_id=world.task)
+    event = await ann.add_event(world.ann, SUMMER, end, task_id=world.task)
+    with pytest.raises(Forbidden):
+        await bob.delete_event(event.id)
+    assert [e["id"] for e in fake_tt.events(world.acc)] == [event.id]
+    with pytest.raises(NotFound):
+        await ann.add_event(world.ann, SUMMER, end, task_id=world.archived_task)
+
+
+async def test_find_event_finds_only_the_same_entry(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    start, end = SUMMER, SUMMER + timedelta(hours=1)
+    added = await ann.add_event(world.ann, start, end, task_id=world.task)
+    other_task = await ann.add_event(world.ann, start, end, task_id=world.task2)
+    longer = await ann.add_event(world.ann, start, end + timedelta(seconds=1), task_id=world.task)
+    bobs = fake_tt.add_event(
+        world.acc, world.bob, world.task, "2026-07-01 06:00:00", "2026-07-01 07:00:00", "GMT-4"
+    )
+    fake_tt.start_timer(world.acc, world.ann, world.task, "2026-07-01 12:00:00", "GMT+02:00")
+    fake_tt.requests.clear()
+
+    assert await ann.find_event(world.ann, start, end, world.task) == added
+    (request,) = fake_tt.requests
+    assert request.path == f"/api/v4/{world.acc}/events"
+    assert {k: request.params[k] for k in ("filter", "id", "from", "to")} == {
+        "filter": "USER",
+        "id": str(world.ann),
+        "from": "2026-06-30",
+        "to": "2026-07-02",
+    }
+    assert await ann.find_event(world.ann, start, end, world.task2) == other_task
+    assert await ann.find_event(world.ann, start, end + timedelta(seconds=1), world.task) == longer
+    assert await ann.find_event(world.ann, start, end, None) == added  # the first of two
+    assert await ann.find_event(world.ann, start, end - timedelta(seconds=1), world.task) is None
+    assert await ann.find_event(world.ann, start + timedelta(days=1), end, world.task) is None
+    assert await ann.find_event(world.ann, start, end, 999_999) is None
+    found = await ann.find_event(world.bob, start, end, world.task)
+    assert found is not None and found.id == bobs
+
+
+@pytest.mark.parametrize(("kind", "error"), [("outage", Unavailable), ("rate_limit", RateLimited)])
+async def test_add_event_failures_add_nothing(
+    ann: TrackingTimeSession,
+    world: World,
+    fake_tt: FakeTrackingTime,
+    kind: str,
+    error: type[TrackingTimeError],
+) -> None:
+    end = SUMMER + timedelta(hours=1)
+    fake_tt.fail_next(kind, path_contains="/events/add")
+    with pytest.raises(error) as caught:
+        await ann.add_event(world.ann, SUMMER, end, task_id=world.task)
+    assert type(caught.value) is error
+    assert_safe(caught.value)
+    # What the app does before retrying: nothing is there, so adding again is safe.
+    assert await ann.find_event(world.ann, SUMMER, end, world.task) is None
+    event = await ann.add_event(world.ann, SUMMER, end, task_id=world.task)
+    assert await ann.find_event(world.ann, SUMMER, end, world.task) == event
+
+
+async def test_add_event_refused_in_the_body_carries_the_message(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    with pytest.raises(RequestRejected) as caught:
+        await ann.add_event(world.ann, SUMMER, SUMMER - timedelta(minutes=1), task_id=world.task)
+    assert (last(fake_tt).http_status, last(fake_tt).api_status) == (200, 400)
+    assert "The parameter 'end' can't be before 'start'" in caught.value.user_message
+    assert_safe(caught.value)
+    assert fake_tt.events(world.acc) == []
+
+
 # ---- failures over HTTP ----------------------------------------------------------------------
 
 
@@ -954,3 +1258,23 @@ def test_running_timer_from_task() -> None:
         {**task, "tracking_event": {"start": "2026-07-01 12:00:00", "notes": None}}, zone
     )
     assert timer == RunningTimer(Task(1, "T"), None, SUMMER, "")
+
+
+def test_event_end_across_a_dst_change() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    autumn = {"id": 1, "start": "2026-10-25 01:30:00", "end": "2026-10-25 03:30:00"}
+    # One timezone (the offset at the start); the duration says 3 h really passed.
+    event = Event.from_api({**autumn, "timezone": "GMT+02:00", "duration": 10800}, zone)
+    assert event.start == datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+    assert event.end == datetime(2026, 10, 25, 2, 30, tzinfo=UTC)
+    assert event.end.utcoffset() == timedelta(hours=1)  # 03:30 CET, the wall time given
+    spring = {"id": 2, "start": "2026-03-29 01:30:00", "end": "2026-03-29 03:30:00"}
+    event = Event.from_api({**spring, "timezone": "GMT+01:00", "duration": 3600}, zone)
+    assert event.end == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    # An IANA zone already puts each wall time in its own offset.
+    event = Event.from_api({**autumn, "timezone": "Europe/Berlin", "duration": 10800}, zone)
+    assert event.end == datetime(2026, 10, 25, 2, 30, tzinfo=UTC)
+    # Disagreements no DST change explains leave the wall time alone.
+    for duration in (None, 0, 10830, 7200 + 3 * 3600):
+        odd = Event.from_api({**autumn, "timezone": "GMT+02:00", "duration": duration}, zone)
+        assert odd.end == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

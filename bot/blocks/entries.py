@@ -1,0 +1,242 @@
+"""Logging past time: the Log-time modal, its select options, and the replies with Undo."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    DatePickerElement,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.format import clock_time, duration, escape, truncate
+from bot.blocks.message import Message
+from bot.blocks.parts import button, context, section, truncate_json
+from bot.services.entries import Entry, Logged, Unresolved
+from bot.services.matching import Choose
+from bot.trackingtime import Project, Task
+
+NOTES_LIMIT = 3000
+OPTION_TEXT_LIMIT = 75
+MAX_OPTIONS = 100
+NOTES_IN_VALUE_LIMIT = 1200
+LOG_USAGE = "/track log 1h30m yesterday &lt;task&gt; in &lt;project&gt;"
+
+
+def _entry_line(entry: Entry, zone: tzinfo) -> str:
+    """``*1h 30m* on *Task* · Project, Thu 26 Nov 09:00-10:30``."""
+    day = entry.start.astimezone(zone).strftime("%a %d %b")
+    what = f"*{escape(truncate(entry.task_name or entry.project_name or 'No task', 200))}*"
+    if entry.task_name and entry.project_name:
+        what += f" · {escape(truncate(entry.project_name, 200))}"
+    span = f"{clock_time(entry.start, zone)}-{clock_time(entry.end, zone)}"
+    return f"*{escape(duration(entry.duration))}* on {what}, {day} {span}"
+
+
+def logged_message(logged: Logged, zone: tzinfo) -> Message:
+    """The confirmation of a logged entry, with Undo."""
+    entry = logged.entry
+    text = f":white_check_mark: Logged {_entry_line(entry, zone)}"
+    if entry.notes:
+        text += f"\n_{escape(truncate(entry.notes, 500))}_"
+    return Message(
+        text=f"Logged {duration(entry.duration)} on {entry.label}",
+        blocks=(section(text, accessory=button("Undo", ids.UNDO_ENTRY, str(logged.event.id))),),
+    )
+
+
+def undone_message(removed: bool) -> Message:
+    text = (
+        ":wastebasket: Undone: the entry was deleted from TrackingTime."
+        if removed
+        else ":information_source: That entry was already gone from TrackingTime."
+    )
+    return Message(
+        text="Entry removed" if removed else "Entry already gone", blocks=(section(text),)
+    )
+
+
+def entry_value(start: datetime, end: datetime, notes: str, **what: Any) -> str:
+    """A button value that carries an entry still to be logged (times as epoch seconds)."""
+    payload: dict[str, Any] = {"start": int(start.timestamp()), "end": int(end.timestamp())}
+    payload.update({key: value for key, value in what.items() if value})
+    if notes:
+        payload["notes"] = truncate_json(notes, NOTES_IN_VALUE_LIMIT)
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def parse_entry_value(value: str) -> dict[str, Any] | None:
+    """The payload of :func:`entry_value`, or ``None`` for a value we did not make."""
+    try:
+        payload = json.loads(value)
+        int(payload["start"])
+        int(payload["end"])
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def unresolved_log_message(unresolved: Unresolved, zone: tzinfo) -> Message:
+    """Which task to log on (several match), or an offer to create the typed one."""
+    resolution = unresolved.resolution
+    start, end, notes = unresolved.start, unresolved.end, unresolved.notes
+    span = end.astimezone(UTC) - start.astimezone(UTC)
+    when = f"{escape(duration(span))} on {start.astimezone(zone):%a %d %b}"
+    if isinstance(resolution, Choose):
+        query = escape(truncate(resolution.query, 200))
+        lead = (
+            f":mag: I couldn't find a task called “{query}”. Log {when} on one of these?"
+            if resolution.fuzzy
+            else f":mag: {resolution.total} tasks match “{query}”. Which one gets {when}?"
+        )
+        buttons = [
+            button(
+                task.label,
+                f"{ids.LOG_CHOICE}:{index}",
+                entry_value(
+                    start, end, notes, task_id=task.id, task=task.name, project=task.project
+                ),
+            )
+            for index, task in enumerate(resolution.tasks)
+        ]
+        return Message(
+            text=f"Which task gets {duration(span)}?",
+            blocks=(section(lead), ActionsBlock(elements=buttons)),
+        )
+    task_name = truncate(resolution.task_name, 200)
+    where = (
+        f" in *{escape(truncate(resolution.project_name, 200))}*" if resolution.project_name else ""
+    )
+    label = f"Create “{truncate(resolution.task_name, 30)}” and log"
+    return Message(
+        text=f"No task called “{resolution.task_name}”",
+        blocks=(
+            section(f":mag: I couldn't find a task called “{escape(task_name)}”{where}."),
+            ActionsBlock(
+                elements=[
+                    button(
+                        label,
+                        ids.CREATE_AND_LOG,
+                        entry_value(
+                            start, end, notes, task=task_name, project=resolution.project_name
+                        ),
+                        style="primary",
+                    )
+                ]
+            ),
+            context(f"Or check the spelling: `{LOG_USAGE}`"),
+        ),
+    )
+
+
+def _option(value: int, label: str) -> Option:
+    return Option(value=str(value), label=truncate(label, OPTION_TEXT_LIMIT))
+
+
+def task_options(tasks: Sequence[Task]) -> list[dict[str, Any]]:
+    """External-select options for tasks (``Task · Project``)."""
+    return [_option(task.id, task.label).to_dict() for task in tasks[:MAX_OPTIONS]]
+
+
+def project_options(projects: Sequence[Project]) -> list[dict[str, Any]]:
+    return [_option(project.id, project.name).to_dict() for project in projects[:MAX_OPTIONS]]
+
+
+def log_modal(
+    today: date,
+    *,
+    notes: str = "",
+    task: Task | None = None,
+    metadata: str = "",
+    note: str | None = None,
+) -> View:
+    """The Log-time modal. ``task`` preselects a task (and its project); ``note`` is a line of
+    context under the title (e.g. which message the time is for)."""
+    blocks: list[Block] = []
+    if note:
+        blocks.append(context(note))
+    project_select = ExternalDataSelectElement(
+        action_id=ids.LOG_PROJECT_INPUT[1],
+        placeholder="Type to search projects",
+        min_query_length=0,
+        initial_option=_option(task.project_id, task.project)
+        if task and task.project_id and task.project
+        else None,
+    )
+    task_select = ExternalDataSelectElement(
+        action_id=ids.LOG_TASK_INPUT[1],
+        placeholder="Type to search tasks",
+        min_query_length=0,
+        initial_option=_option(task.id, task.label) if task else None,
+    )
+    blocks += [
+        InputBlock(
+            block_id=ids.LOG_PROJECT_INPUT[0],
+            label="Project",
+            element=project_select,
+            optional=True,
+            hint="Pick a project to narrow the tasks; a project alone is logged on the project.",
+        ),
+        InputBlock(
+            block_id=ids.LOG_TASK_INPUT[0], label="Task", element=task_select, optional=True
+        ),
+        InputBlock(
+            block_id=ids.LOG_DATE_INPUT[0],
+            label="Date",
+            element=DatePickerElement(
+                action_id=ids.LOG_DATE_INPUT[1], initial_date=today.isoformat()
+            ),
+        ),
+        InputBlock(
+            block_id=ids.LOG_START_INPUT[0],
+            label="From",
+            element=TimePickerElement(action_id=ids.LOG_START_INPUT[1], placeholder="Start"),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=ids.LOG_END_INPUT[0],
+            label="To",
+            element=TimePickerElement(action_id=ids.LOG_END_INPUT[1], placeholder="End"),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=ids.LOG_DURATION_INPUT[0],
+            label="Or how long",
+            element=PlainTextInputElement(
+                action_id=ids.LOG_DURATION_INPUT[1], placeholder="1h30m, 90m, 1.5h or 1:30"
+            ),
+            optional=True,
+            hint="Give From and To, or how long (with only From, it starts then).",
+        ),
+        InputBlock(
+            block_id=ids.LOG_NOTES_INPUT[0],
+            label="Notes",
+            element=PlainTextInputElement(
+                action_id=ids.LOG_NOTES_INPUT[1],
+                multiline=True,
+                max_length=NOTES_LIMIT,
+                initial_value=truncate(notes, NOTES_LIMIT) or None,
+            ),
+            optional=True,
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.LOG_VIEW,
+        title="Log time",
+        submit="Log",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata or None,
+    )

@@ -1,0 +1,94 @@
+"""Buttons on logged entries and reports: Undo, pick the task to log on, create-and-log, show
+more of a report, and open the Log-time modal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import Message
+from bot.blocks.entries import logged_message, parse_entry_value, undone_message
+from bot.blocks.messages import failure
+from bot.blocks.reports import parse_more_value, report_message
+from bot.blocks.views import connect_modal
+from bot.services.container import Services
+from bot.services.entries import Entry
+from bot.storage import Link
+from bot.trackingtime.timefmt import zone_or_utc
+from handlers.actions.timers import STALE_BUTTON, as_linked_user, button_value
+from handlers.common import services, user_key
+from handlers.log_modal import open_log_modal
+
+
+async def undo_entry(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await ack()
+    value = button_value(body)
+
+    async def step(svc: Services, link: Link) -> Message:
+        if not value.isdigit():
+            return failure(STALE_BUTTON)
+        return undone_message(await svc.entries.undo(link, int(value)))
+
+    await as_linked_user(context, respond, step)
+
+
+def _entry(payload: dict[str, Any], zone: Any) -> Entry:
+    return Entry(
+        start=datetime.fromtimestamp(int(payload["start"]), UTC).astimezone(zone),
+        end=datetime.fromtimestamp(int(payload["end"]), UTC).astimezone(zone),
+        notes=str(payload.get("notes") or ""),
+        task_id=int(payload["task_id"]) if str(payload.get("task_id", "")).isdigit() else None,
+        task_name=str(payload.get("task") or "") or None,
+        project_name=str(payload.get("project") or "") or None,
+    )
+
+
+async def log_choice(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    """Both the chooser's task buttons and "Create … and log" carry the entry in their value."""
+    await ack()
+    payload = parse_entry_value(button_value(body))
+
+    async def step(svc: Services, link: Link) -> Message:
+        if payload is None:
+            return failure(STALE_BUTTON)
+        zone = zone_or_utc(link.time_zone)
+        return logged_message(await svc.entries.log(link, _entry(payload, zone)), zone)
+
+    await as_linked_user(context, respond, step)
+
+
+async def report_more(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    await ack()
+    asked = parse_more_value(button_value(body))
+
+    async def step(svc: Services, link: Link) -> Message:
+        if asked is None:
+            return failure(STALE_BUTTON)
+        period, page = asked
+        report = await svc.reports.report(link, period)
+        return report_message(report, zone_or_utc(link.time_zone), page)
+
+    # A new message below the first page, rather than replacing it.
+    await as_linked_user(context, respond, step, replace=False)
+
+
+async def open_log_modal_button(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    await ack()
+    svc = services(context)
+    link = await svc.accounts.get(user_key(context))
+    if link is None:
+        await client.views_open(trigger_id=body["trigger_id"], view=connect_modal())
+        return
+    channel_id = (body.get("channel") or {}).get("id")
+    await open_log_modal(client, svc, link, body["trigger_id"], channel_id=channel_id)

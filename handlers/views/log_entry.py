@@ -1,0 +1,69 @@
+"""The Log-time modal's submission: check the fields, close, log, confirm with Undo."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import Message, ids
+from bot.blocks.entries import logged_message
+from bot.blocks.messages import not_linked
+from bot.services.entries import Entry, LogForm, entry_from_form
+from bot.trackingtime.timefmt import zone_or_utc
+from handlers.common import reporting_failures, send_privately, services, user_key
+from handlers.views.state import input_value
+
+
+def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
+    chosen = input_value(view, field).get("selected_option") or {}
+    value = str(chosen.get("value") or "")
+    return (int(value), str(chosen["text"]["text"])) if value.isdigit() else None
+
+
+def read_form(view: dict[str, Any]) -> LogForm:
+    return LogForm(
+        day=input_value(view, ids.LOG_DATE_INPUT).get("selected_date"),
+        task=_option(view, ids.LOG_TASK_INPUT),
+        project=_option(view, ids.LOG_PROJECT_INPUT),
+        start=input_value(view, ids.LOG_START_INPUT).get("selected_time"),
+        end=input_value(view, ids.LOG_END_INPUT).get("selected_time"),
+        duration=(input_value(view, ids.LOG_DURATION_INPUT).get("value") or "").strip() or None,
+        notes=input_value(view, ids.LOG_NOTES_INPUT).get("value") or "",
+    )
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+async def log_submission(
+    ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    metadata = _metadata(view)
+    zone = zone_or_utc(metadata.get("tz"))
+    svc = services(context)
+    checked = entry_from_form(read_form(view), zone, svc.entries.now())
+    if not isinstance(checked, Entry):
+        await ack(response_action="errors", errors=checked)
+        return
+    await ack()
+    key = user_key(context)
+    channel = metadata.get("channel")
+
+    async def tell(message: Message) -> None:
+        await send_privately(client, key.user_id, channel, message)
+
+    async with reporting_failures(tell):
+        link = await svc.accounts.get(key)
+        if link is None:
+            await tell(not_linked())
+            return
+        logged = await svc.entries.log(link, checked)
+        await tell(logged_message(logged, zone))
