@@ -86,6 +86,13 @@ HELP_LINES = (
     ),
     ("`/track stop`", "stop the running timer"),
     ("`/track` or `/track status`", "what is running, and today's total"),
+    ("Past time", ""),
+    (
+        "`/track log &lt;how long&gt; [day] [from-to] &lt;task&gt; [in &lt;project&gt;] [: notes]`",
+        "log time you did not track, e.g. `/track log 1h30m yesterday Design review`",
+    ),
+    ("`/track log`", "the Log-time form (also the *Log time* shortcut)"),
+    ("`/track today`, `yesterday`, `week`, `last week` or a date", "what you tracked"),
     ("Account", ""),
     ("`/track connect`", "link your TrackingTime account with an App Password"),
     ("`/track account`", "choose which TrackingTime workspace to track in"),
@@ -111,7 +118,10 @@ def help_message(unknown: Unknown | None = None) -> Message:
             '`/track start "Log in page"` · `/track start #1234`'
         )
     )
-    text = "TrackingTime for Slack: /track start, stop, status, connect, account, disconnect, help"
+    text = (
+        "TrackingTime for Slack: /track start, stop, status, log, today, week, connect, "
+        "account, disconnect, help"
+    )
     return Message(text=text, blocks=tuple(blocks))
 
 
