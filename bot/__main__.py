@@ -89,15 +89,23 @@ def socket(_: argparse.Namespace) -> int:
 
 
 def worker(_: argparse.Namespace) -> int:
-    settings = load_settings(need_encryption=True)
+    from bot.services.container import Services
+    from bot.slack_app import slack_client
+    from bot.worker import Worker
+
+    settings = load_settings(need_encryption=True, need_bot_token=True)
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        log.info("worker started (%s): no scheduled work yet; waiting", _db_kind(settings))
-        await stop.wait()
+        services = Services.create(settings)
+        log.info("worker started (%s)", _db_kind(settings))
+        try:
+            await Worker(services, slack_client(settings)).run(stop)
+        finally:
+            await services.aclose()
         log.info("worker stopped")
 
     asyncio.run(run())

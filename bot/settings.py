@@ -108,6 +108,7 @@ def load_settings(
     need_slack: bool = False,
     need_socket: bool = False,
     need_encryption: bool = False,
+    need_bot_token: bool = False,
 ) -> Settings:
     """Read and check what a command needs; raise :class:`SettingsError` on the first fault."""
     env = os.environ if env is None else env
@@ -148,18 +149,18 @@ def load_settings(
         port=int(port_raw),
     )
 
-    if need_slack or need_socket:
-        if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
-            missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
-            raise SettingsError(
-                f"{missing} is not set; OAuth installs need both SLACK_CLIENT_ID and "
-                "SLACK_CLIENT_SECRET from your app's Basic Information page"
-            )
-        if not settings.slack_bot_token:
-            raise SettingsError(
-                "SLACK_BOT_TOKEN is not set; install the app to your workspace and copy the Bot "
-                "User OAuth Token (xoxb-…) from its OAuth & Permissions page"
-            )
+    slack_app = need_slack or need_socket
+    if slack_app and bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(
+            f"{missing} is not set; OAuth installs need both SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET from your app's Basic Information page"
+        )
+    if (slack_app or need_bot_token) and not settings.slack_bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is not set; install the app to your workspace and copy the Bot "
+            "User OAuth Token (xoxb-…) from its OAuth & Permissions page"
+        )
     if need_slack and not settings.slack_signing_secret:
         raise SettingsError(
             "SLACK_SIGNING_SECRET is not set; copy the Signing Secret from your app's Basic "

@@ -23,7 +23,7 @@ from bot.blocks import ids
 from bot.blocks.format import clock_time, duration, escape, truncate
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, section, truncate_json
-from bot.services.entries import Entry, Logged, Unresolved
+from bot.services.entries import Entry, Kept, Logged, Unresolved
 from bot.services.matching import Choose
 from bot.trackingtime import Project, Task
 
@@ -53,6 +53,42 @@ def logged_message(logged: Logged, zone: tzinfo) -> Message:
     return Message(
         text=f"Logged {duration(entry.duration)} on {entry.label}",
         blocks=(section(text, accessory=button("Undo", ids.UNDO_ENTRY, str(logged.event.id))),),
+    )
+
+
+def kept_message(kept: Kept, zone: tzinfo) -> Message:
+    """TrackingTime could not take the entry: it is kept, and will be added later."""
+    return Message(
+        text=f"Kept {duration(kept.entry.duration)} on {kept.entry.label} to add later",
+        blocks=(
+            section(
+                f":inbox_tray: {escape(kept.reason)}\nI've kept your entry, "
+                f"{_entry_line(kept.entry, zone)}, and will add it to TrackingTime as soon as "
+                "it answers. You'll get a message then."
+            ),
+        ),
+    )
+
+
+def logged_later_message(logged: Logged, zone: tzinfo) -> Message:
+    """The worker added an entry that had to wait for TrackingTime."""
+    message = logged_message(logged, zone)
+    lead = section(":white_check_mark: TrackingTime is back: the entry you logged earlier is in.")
+    return Message(text=f"Added later: {message.text}", blocks=(lead, *message.blocks))
+
+
+def not_logged_message(entry: Entry, zone: tzinfo, reason: str) -> Message:
+    """An entry kept for later that could not be added after all: say which, so it can be
+    logged again by hand."""
+    return Message(
+        text=f"Could not log {duration(entry.duration)} on {entry.label}",
+        blocks=(
+            section(
+                ":warning: I couldn't add the entry you logged earlier, "
+                f"{_entry_line(entry, zone)}: {escape(reason)}"
+            ),
+            context("Log it again with `/track log` once that is sorted out."),
+        ),
     )
 
 

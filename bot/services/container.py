@@ -13,6 +13,7 @@ from bot.services.reports import ReportService
 from bot.services.timers import TimerService
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
+from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import TrackingTime
 
 
@@ -20,6 +21,7 @@ from bot.trackingtime import TrackingTime
 class Services:
     database: Database
     accounts: AccountStore
+    pending: PendingEntryStore
     trackingtime: TrackingTime
     linking: LinkingService
     catalogue: Catalogue
@@ -33,14 +35,16 @@ class Services:
         accounts = AccountStore(database.sessions, Keyring(settings.encryption_keys))
         trackingtime = TrackingTime(settings.trackingtime_api_url)
         catalogue = Catalogue(trackingtime)
+        pending = PendingEntryStore(database.sessions)
         return cls(
             database=database,
             accounts=accounts,
+            pending=pending,
             trackingtime=trackingtime,
-            linking=LinkingService(accounts, trackingtime),
+            linking=LinkingService(accounts, pending, trackingtime),
             catalogue=catalogue,
             timers=TimerService(trackingtime, catalogue, clock),
-            entries=EntryService(trackingtime, catalogue, clock),
+            entries=EntryService(trackingtime, catalogue, pending, clock),
             reports=ReportService(trackingtime, clock),
         )
 

@@ -7,6 +7,7 @@ Times are the user's wall-clock times in their Slack time zone; turning them int
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -16,6 +17,7 @@ from bot.services.clock import Clock, local_day, system_clock
 from bot.services.matching import Choose, Match, NoMatch, resolve_task
 from bot.services.timers import RECENT_DAYS, recent_tasks
 from bot.storage import Link
+from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import (
     Event,
     NotFound,
@@ -65,6 +67,14 @@ class Logged:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """TrackingTime could not take the entry now: it is stored and will be added later."""
+
+    entry: Entry
+    reason: str
+
+
+@dataclass(frozen=True)
 class Unresolved:
     """The typed task needs a choice (or creating) before anything is logged."""
 
@@ -74,7 +84,7 @@ class Unresolved:
     notes: str
 
 
-LogOutcome = Logged | Unresolved
+LogOutcome = Logged | Kept | Unresolved
 
 
 def entry_times(
@@ -110,12 +120,46 @@ def _utc_plus(begin: datetime, span: timedelta, zone: tzinfo) -> datetime:
     return (begin.astimezone(UTC) + span).astimezone(zone)
 
 
+def entry_to_json(entry: Entry) -> str:
+    """An entry as stored for a retry (instants as epoch seconds)."""
+    return json.dumps(
+        {
+            "start": int(entry.start.timestamp()),
+            "end": int(entry.end.timestamp()),
+            "notes": entry.notes,
+            "task_id": entry.task_id,
+            "project_id": entry.project_id,
+            "task_name": entry.task_name,
+            "project_name": entry.project_name,
+        },
+        ensure_ascii=False,
+    )
+
+
+def entry_from_json(text: str, zone: tzinfo) -> Entry:
+    data = json.loads(text)
+    return Entry(
+        start=datetime.fromtimestamp(int(data["start"]), UTC).astimezone(zone),
+        end=datetime.fromtimestamp(int(data["end"]), UTC).astimezone(zone),
+        notes=str(data.get("notes") or ""),
+        task_id=data.get("task_id"),
+        project_id=data.get("project_id"),
+        task_name=data.get("task_name"),
+        project_name=data.get("project_name"),
+    )
+
+
 class EntryService:
     def __init__(
-        self, trackingtime: TrackingTime, catalogue: Catalogue, clock: Clock = system_clock
+        self,
+        trackingtime: TrackingTime,
+        catalogue: Catalogue,
+        pending: PendingEntryStore,
+        clock: Clock = system_clock,
     ) -> None:
         self._trackingtime = trackingtime
         self._catalogue = catalogue
+        self._pending = pending
         self._clock = clock
 
     def _session(self, link: Link) -> TrackingTimeSession:
@@ -124,7 +168,20 @@ class EntryService:
     def now(self) -> datetime:
         return self._clock()
 
-    async def log_text(self, link: Link, request: LogRequest) -> LogOutcome:
+    async def log_or_keep(
+        self, link: Link, entry: Entry, channel_id: str | None = None
+    ) -> Logged | Kept:
+        """Add ``entry``; when TrackingTime is down or busy, keep it for the worker to add
+        later. Either way the user can be told where their time is."""
+        try:
+            return await self.log(link, entry)
+        except RETRYABLE as error:
+            await self._pending.add(link.key, entry_to_json(entry), channel_id, self._clock())
+            return Kept(entry, error.user_message)
+
+    async def log_text(
+        self, link: Link, request: LogRequest, channel_id: str | None = None
+    ) -> LogOutcome:
         """``/track log …``: resolve the task, then add the entry."""
         zone = zone_or_utc(link.time_zone)
         start, end = entry_times(
@@ -144,7 +201,7 @@ class EntryService:
             task_name=task.name,
             project_name=task.project,
         )
-        return await self.log(link, entry)
+        return await self.log_or_keep(link, entry, channel_id)
 
     async def log(self, link: Link, entry: Entry) -> Logged:
         """Add ``entry`` to TrackingTime. Raises :class:`bot.trackingtime.TrackingTimeError`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.storage import AccountStore, Link, SlackUserKey
+from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import TrackingTime, Workspace
 
 
@@ -17,8 +18,11 @@ class Linked:
 
 
 class LinkingService:
-    def __init__(self, accounts: AccountStore, trackingtime: TrackingTime) -> None:
+    def __init__(
+        self, accounts: AccountStore, pending: PendingEntryStore, trackingtime: TrackingTime
+    ) -> None:
         self._accounts = accounts
+        self._pending = pending
         self._trackingtime = trackingtime
 
     async def connect(self, key: SlackUserKey, app_password: str, time_zone: str) -> Linked:
@@ -53,7 +57,13 @@ class LinkingService:
 
     async def disconnect(self, key: SlackUserKey) -> bool:
         """Delete everything stored for the user; ``True`` when they were linked."""
+        await self._pending.delete_user(key)
         return await self._accounts.delete(key)
+
+    async def forget_workspace(self, enterprise_id: str | None, team_id: str) -> int:
+        """Delete everything stored for a workspace the app left; how many links it had."""
+        await self._pending.delete_workspace(enterprise_id, team_id)
+        return await self._accounts.delete_workspace(enterprise_id, team_id)
 
 
 def app_password_problem(text: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -76,6 +76,9 @@ class PendingEntryStore:
                     update(PendingEntry)  # type: ignore[call-overload]
                     .where(col(PendingEntry.id) == row.id, free)
                     .values(claimed_until=now + lease)
+                    # The database decides; evaluating the condition on the loaded rows in
+                    # Python would compare SQLite's naive datetimes with aware ones.
+                    .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:
                     claimed.append(
@@ -115,7 +118,7 @@ class PendingEntryStore:
 
     async def count(self) -> int:
         async with self._sessions() as session:
-            return len((await session.exec(select(PendingEntry.id))).all())
+            return (await session.exec(select(func.count()).select_from(PendingEntry))).one()
 
     async def delete_user(self, key: SlackUserKey) -> int:
         """Forget a user's pending entries (on disconnect)."""

@@ -10,12 +10,17 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.entries import logged_message, parse_entry_value, undone_message
+from bot.blocks.entries import (
+    kept_message,
+    logged_message,
+    parse_entry_value,
+    undone_message,
+)
 from bot.blocks.messages import failure
 from bot.blocks.reports import parse_more_value, report_message
 from bot.blocks.views import connect_modal
 from bot.services.container import Services
-from bot.services.entries import Entry
+from bot.services.entries import Entry, Kept
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.actions.timers import STALE_BUTTON, as_linked_user, button_value
@@ -59,7 +64,11 @@ async def log_choice(
         if payload is None:
             return failure(STALE_BUTTON)
         zone = zone_or_utc(link.time_zone)
-        return logged_message(await svc.entries.log(link, _entry(payload, zone)), zone)
+        channel = (body.get("channel") or {}).get("id")
+        outcome = await svc.entries.log_or_keep(link, _entry(payload, zone), channel)
+        if isinstance(outcome, Kept):
+            return kept_message(outcome, zone)
+        return logged_message(outcome, zone)
 
     await as_linked_user(context, respond, step)
 

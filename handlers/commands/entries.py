@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.blocks.entries import logged_message, unresolved_log_message
+from bot.blocks.entries import kept_message, logged_message, unresolved_log_message
 from bot.blocks.messages import invalid_input, not_linked
 from bot.blocks.reports import report_message
 from bot.commands import Log, Report
 from bot.logparse import LogError, parse_log
 from bot.services.clock import local_day
-from bot.services.entries import Logged
+from bot.services.entries import Kept, Logged
 from bot.services.reports import parse_period
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
@@ -35,9 +35,11 @@ async def log(request: TrackRequest, command: Log) -> None:
     if isinstance(parsed, LogError):
         await request.reply(invalid_input(parsed.problem, parsed.example))
         return
-    outcome = await request.services.entries.log_text(link, parsed)
+    outcome = await request.services.entries.log_text(link, parsed, request.channel_id)
     if isinstance(outcome, Logged):
         await request.reply(logged_message(outcome, zone))
+    elif isinstance(outcome, Kept):
+        await request.reply(kept_message(outcome, zone))
     else:
         await request.reply(unresolved_log_message(outcome, zone))
 

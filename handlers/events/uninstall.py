@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 async def _forget_workspace(context: AsyncBoltContext) -> None:
-    removed = await services(context).accounts.delete_workspace(
+    removed = await services(context).linking.forget_workspace(
         context.enterprise_id or None, context.team_id or ""
     )
     log.info("forgot workspace %s: %d linked accounts deleted", context.team_id, removed)

@@ -9,9 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message, ids
-from bot.blocks.entries import logged_message
+from bot.blocks.entries import kept_message, logged_message
 from bot.blocks.messages import not_linked
-from bot.services.entries import Entry, LogForm, entry_from_form
+from bot.services.entries import Entry, Kept, LogForm, entry_from_form
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import reporting_failures, send_privately, services, user_key
 from handlers.views.state import input_value
@@ -65,5 +65,8 @@ async def log_submission(
         if link is None:
             await tell(not_linked())
             return
-        logged = await svc.entries.log(link, checked)
-        await tell(logged_message(logged, zone))
+        outcome = await svc.entries.log_or_keep(link, checked, channel)
+        if isinstance(outcome, Kept):
+            await tell(kept_message(outcome, zone))
+        else:
+            await tell(logged_message(outcome, zone))

@@ -147,14 +147,26 @@ def test_the_working_directorys_env_file_is_read(tmp_path: Path) -> None:
     assert_one_error_line(run_bot("worker", cwd=tmp_path), "PORT")
 
 
+def test_worker_needs_a_bot_token_to_send_its_messages(tmp_path: Path, key: str) -> None:
+    assert_one_error_line(
+        run_bot("worker", cwd=tmp_path, env={"ENCRYPTION_KEYS": key}), "SLACK_BOT_TOKEN"
+    )
+
+
 async def test_worker_starts_and_stops_on_sigterm(tmp_path: Path, key: str) -> None:
+    env = {
+        "ENCRYPTION_KEYS": key,
+        "SLACK_BOT_TOKEN": "xoxb-worker-test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.db'}",
+    }
+    assert run_bot("migrate", cwd=tmp_path, env=env)[0] == 0
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "worker",
         cwd=tmp_path,
-        env=clean_env({"ENCRYPTION_KEYS": key}),
+        env=clean_env(env),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
