@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,7 +17,7 @@ from bot.blocks import Message
 from bot.blocks.messages import failure
 from bot.crypto import UnreadableSecret
 from bot.services.container import Services
-from bot.storage import SlackUserKey
+from bot.storage import Link, SlackUserKey
 from bot.trackingtime import InvalidCredentials, TrackingTimeError
 
 log = logging.getLogger("handlers")
@@ -65,14 +66,15 @@ def failure_message(error: BaseException) -> Message:
     return failure(failure_text(error), reconnect=reconnect)
 
 
-async def slack_time_zone(client: AsyncWebClient, user_id: str) -> str:
-    """The user's time zone as set in Slack (an IANA name); UTC when Slack will not say."""
+async def slack_time_zone(client: AsyncWebClient, user_id: str) -> str | None:
+    """The user's time zone as set in Slack (an IANA name); ``None`` when Slack will not say."""
     try:
         response = await client.users_info(user=user_id)
     except SlackApiError as error:
         log.warning("users.info failed: %s", error.response.get("error"))
-        return "UTC"
-    return str((response.get("user") or {}).get("tz") or "UTC")
+        return None
+    zone = (response.get("user") or {}).get("tz")
+    return str(zone) if zone else None
 
 
 @asynccontextmanager
@@ -102,3 +104,18 @@ async def send_privately(
         except SlackApiError as error:
             log.info("ephemeral reply refused (%s); sending a DM", error.response.get("error"))
     await client.chat_postMessage(channel=user_id, **message.to_dict())
+
+
+async def current_link(
+    client: AsyncWebClient, services: Services, key: SlackUserKey
+) -> Link | None:
+    """The user's link, with their time zone as Slack has it now (asked at most every few
+    hours: ``users.info`` is rate limited and a zone rarely changes)."""
+    link = await services.accounts.get(key)
+    if link is None or not services.zone_checks.due(key):
+        return link
+    zone = await slack_time_zone(client, key.user_id)
+    if zone and zone != link.time_zone:
+        await services.accounts.set_time_zone(key, zone)
+        link = dataclasses.replace(link, time_zone=zone)
+    return link

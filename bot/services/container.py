@@ -11,6 +11,7 @@ from bot.services.entries import EntryService
 from bot.services.linking import LinkingService
 from bot.services.reports import ReportService
 from bot.services.timers import TimerService
+from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
 from bot.storage.pending import PendingEntryStore
@@ -28,6 +29,7 @@ class Services:
     timers: TimerService
     entries: EntryService
     reports: ReportService
+    zone_checks: ZoneChecks
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -46,6 +48,7 @@ class Services:
             timers=TimerService(trackingtime, catalogue, clock),
             entries=EntryService(trackingtime, catalogue, pending, clock),
             reports=ReportService(trackingtime, clock),
+            zone_checks=ZoneChecks(),
         )
 
     async def aclose(self) -> None:

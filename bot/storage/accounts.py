@@ -118,6 +118,16 @@ class AccountStore:
             await session.commit()
             return True
 
+    async def set_time_zone(self, key: SlackUserKey, time_zone: str) -> None:
+        """Follow the user's Slack time zone (they travelled, or changed it)."""
+        async with self._sessions() as session:
+            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
+            if row is not None and row.time_zone != time_zone:
+                row.time_zone = time_zone
+                row.updated_at = datetime.now(UTC)
+                session.add(row)
+                await session.commit()
+
     async def delete(self, key: SlackUserKey) -> bool:
         """Forget the user's link; ``True`` when there was one."""
         async with self._sessions() as session:

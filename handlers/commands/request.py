@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import Message
 from bot.services.container import Services
 from bot.storage import Link, SlackUserKey
-from handlers.common import reply
+from handlers.common import current_link, reply
 
 
 @dataclass(frozen=True)
@@ -26,4 +26,4 @@ class TrackRequest:
         await reply(self.respond, message)
 
     async def link(self) -> Link | None:
-        return await self.services.accounts.get(self.key)
+        return await current_link(self.client, self.services, self.key)

@@ -44,7 +44,7 @@ async def connect_submission(
 
     key = user_key(context)
     async with reporting_failures(show_error):
-        time_zone = await slack_time_zone(client, key.user_id)
+        time_zone = await slack_time_zone(client, key.user_id) or "UTC"
         try:
             linked = await services(context).linking.connect(key, password, time_zone)
         except InvalidCredentials:

@@ -317,3 +317,14 @@ def test_a_long_week_is_paginated_with_show_more(
     second = alice.wait_for_post(response_url).body
     assert "continued" in text_of(second) and len(second["blocks"]) <= 50
     assert second.get("replace_original") is False
+
+
+def test_the_users_slack_time_zone_is_followed(
+    alice: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime, seeded: Seeded
+) -> None:
+    # Alice flew to Tokyo and Slack now says so; the app asks users.info now and then.
+    fake_slack.add_user(TEAM_ID, ALICE.user_id, "Alice Liddell", tz="Asia/Tokyo")
+    alice.reply_to(ALICE, "log yesterday 9:00-10:00 standup")
+    [event] = fake_tt.events(seeded.account_id, seeded.alice_tt_id)
+    assert event["timezone"] == "GMT+09:00"
+    assert alice.rows("select time_zone from linked_accounts") == [("Asia/Tokyo",)]
