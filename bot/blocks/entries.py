@@ -31,6 +31,7 @@ NOTES_LIMIT = 3000
 OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 NOTES_IN_VALUE_LIMIT = 1200
+NAME_IN_VALUE_LIMIT = 200  # each of task and project: with the notes, well inside 2000
 LOG_USAGE = "/track log 1h30m yesterday &lt;task&gt; in &lt;project&gt;"
 
 
@@ -106,7 +107,15 @@ def undone_message(removed: bool) -> Message:
 def entry_value(start: datetime, end: datetime, notes: str, **what: Any) -> str:
     """A button value that carries an entry still to be logged (times as epoch seconds)."""
     payload: dict[str, Any] = {"start": int(start.timestamp()), "end": int(end.timestamp())}
-    payload.update({key: value for key, value in what.items() if value})
+    # Names as JSON-sized as the notes: a long (or quote-filled) name must not push the value
+    # past Slack's 2000 characters, which would make the whole message fail.
+    payload.update(
+        {
+            key: truncate_json(value, NAME_IN_VALUE_LIMIT) if isinstance(value, str) else value
+            for key, value in what.items()
+            if value
+        }
+    )
     if notes:
         payload["notes"] = truncate_json(notes, NOTES_IN_VALUE_LIMIT)
     return json.dumps(payload, ensure_ascii=False)
@@ -197,18 +206,16 @@ def log_modal(
     metadata: str = "",
     note: str | None = None,
 ) -> View:
-    """The Log-time modal. ``task`` preselects a task (and its project); ``note`` is a line of
-    context under the title (e.g. which message the time is for)."""
+    """The Log-time modal. ``task`` preselects a task; ``note`` is a line of context under the
+    title (e.g. which message the time is for)."""
     blocks: list[Block] = []
     if note:
         blocks.append(context(note))
+    # Only the task is preselected: a preselected project would narrow the task typeahead.
     project_select = ExternalDataSelectElement(
         action_id=ids.LOG_PROJECT_INPUT[1],
         placeholder="Type to search projects",
         min_query_length=0,
-        initial_option=_option(task.project_id, task.project)
-        if task and task.project_id and task.project
-        else None,
     )
     task_select = ExternalDataSelectElement(
         action_id=ids.LOG_TASK_INPUT[1],

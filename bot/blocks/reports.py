@@ -33,7 +33,7 @@ def _entry_line(event: Event, zone: tzinfo) -> str:
         what += f" · {escape(truncate(event.project, 80))}"
     line = f"`{span}` *{escape(duration(event.duration))}* {what}"
     if event.notes:
-        line += f" _{escape(truncate(' '.join(event.notes.split()), 200))}_"
+        line += f" — _{escape(truncate(' '.join(event.notes.split()), 200))}_"
     return line
 
 

@@ -382,6 +382,11 @@ class Session:
     def _open_modal(self, view: dict[str, Any], keep_values: bool = False) -> None:
         if not keep_values or self.modal is None or view.get("id") != self.modal.get("id"):
             self.values, self.state = {}, {}
+        # Slack submits an input's initial value as its state until the user changes it.
+        for block in _inputs(view):
+            initial = _initial_state(block["element"])
+            if initial and block["block_id"] not in self.values:
+                self.state[block["block_id"]] = {block["element"]["action_id"]: initial}
         self.errors = {}
         self.modal = view
         self.console.print(view_panel(self.screen, view, values=self.values, errors=self.errors))
@@ -438,6 +443,22 @@ def _pick(options: list[dict[str, Any]], wanted: str) -> dict[str, Any] | None:
         found = [o for text, o in texts if test(text, wanted)]
         if found:
             return {"text": found[0]["text"], "value": found[0]["value"]}
+    return None
+
+
+def _initial_state(element: dict[str, Any]) -> dict[str, Any] | None:
+    """The state Slack reports for an input nobody has touched yet."""
+    kind = element.get("type", "")
+    for key, state_key in (
+        ("initial_option", "selected_option"),
+        ("initial_options", "selected_options"),
+        ("initial_date", "selected_date"),
+        ("initial_time", "selected_time"),
+        ("initial_user", "selected_user"),
+        ("initial_value", "value"),
+    ):
+        if element.get(key):
+            return {"type": kind, state_key: element[key]}
     return None
 
 

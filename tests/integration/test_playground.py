@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.playground.demo import SAM
 from tests.support.paths import PROJECT_ROOT
@@ -108,3 +110,31 @@ def test_bare_run_without_slack_settings_starts_the_playground(tmp_path: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No Slack settings were found" in result.stdout
     assert "create the Slack app from manifest.yml" in result.stdout
+
+
+def test_log_time_modal_with_typeahead_from_the_options_endpoint(tmp_path: Path) -> None:
+    yesterday = (datetime.now(ZoneInfo("Europe/Berlin")) - timedelta(days=1)).date()
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script=f"""/track log
+set Task design rev
+set Date {yesterday}
+set From 09:00
+set To 10:30
+set Notes wireframes
+submit
+/track yesterday
+/track log 45m yesterday standup
+click 1
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "▣ Log time" in out and "(external_select)" in out
+    # "design rev" reached the app's options endpoint, which offered the matching tasks.
+    assert "Task (optional): Design review · Mobile app" in out
+    assert "(modal closed)" in out
+    assert f"Logged 1h 30m on Design review · Mobile app, {yesterday:%a %d %b} 09:00-10:30" in out
+    assert "Yesterday · " in out and "— wireframes" in out
+    assert "Undone: the entry was deleted from TrackingTime." in out
