@@ -76,6 +76,19 @@ class Report:
 
 
 @dataclass(frozen=True)
+class SettingsCommand:
+    """``/track settings``: the daily summary and forgotten-timer settings."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """``/track digest #channel`` (an admin picks the team digest's channel) or ``digest off``.
+    ``target`` is the text after ``digest``: Slack sends a channel as ``<#C123|name>``."""
+
+    target: str
+
+
+@dataclass(frozen=True)
 class Help:
     """``/track help``."""
 
@@ -105,6 +118,8 @@ Command = (
     | Connect
     | Disconnect
     | SwitchAccount
+    | SettingsCommand
+    | Digest
     | Help
     | Unknown
     | Invalid
@@ -120,6 +135,8 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "connect": ("connect", "login", "link"),
     "disconnect": ("disconnect", "logout", "unlink"),
     "account": ("account", "accounts", "workspace", "workspaces"),
+    "settings": ("settings", "preferences", "prefs"),
+    "digest": ("digest",),
     "help": ("help", "?", "-h", "--help"),
 }
 _ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
@@ -129,6 +146,7 @@ _NO_ARGUMENTS: dict[str, Command] = {
     "connect": Connect(),
     "disconnect": Disconnect(),
     "account": SwitchAccount(),
+    "settings": SettingsCommand(),
     "help": Help(),
 }
 START_EXAMPLE = "/track start Design review in Website: header fixes"
@@ -156,6 +174,13 @@ def parse_command(text: str) -> Command:
         return _parse_start(rest)
     if name == "log":
         return Log(rest)
+    if name == "digest":
+        if not rest:
+            return Invalid(
+                problem="Say which channel gets the team digest, or `off`.",
+                example="/track digest #team-time",
+            )
+        return Digest(rest)
     if name == "report":
         # "/track today" names the period itself; "/track report <period>" after the keyword.
         period = rest if word.casefold() in ("report", "show") else text

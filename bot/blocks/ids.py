@@ -10,14 +10,21 @@ STOP_TIMER = "stop_timer"
 START_TASK = "start_task"
 START_TASK_PATTERN = re.compile(rf"^{START_TASK}(:\d+)?$")
 CREATE_AND_START = "create_and_start"
+DISCONNECT = "disconnect"
+OPEN_SETTINGS = "open_settings"
 
 # Modals (view_submission callback ids).
 CONNECT_VIEW = "connect"
 WORKSPACE_VIEW = "choose_workspace"
+SETTINGS_VIEW = "settings"
 
 # Inputs in modals: (block_id, action_id).
 APP_PASSWORD_INPUT = ("app_password", "value")
 WORKSPACE_INPUT = ("workspace", "value")
+SUMMARY_INPUT = ("summary", "value")
+SUMMARY_TIME_INPUT = ("summary_time", "value")
+SUMMARY_DAYS_INPUT = ("summary_days", "value")
+TIMER_LIMIT_INPUT = ("timer_limit", "value")
 
 TRACKINGTIME_APP_URL = "https://app.trackingtime.co/"
 
@@ -38,3 +45,6 @@ LOG_CHOICE = "log_choice"
 LOG_CHOICE_PATTERN = re.compile(rf"^{LOG_CHOICE}(:\d+)?$")
 CREATE_AND_LOG = "create_and_log"
 REPORT_MORE = "report_more"
+
+# The worker's messages.
+KEEP_RUNNING = "keep_running"

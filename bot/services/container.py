@@ -8,12 +8,15 @@ from bot.crypto import Keyring
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, system_clock
 from bot.services.entries import EntryService
+from bot.services.home import HomeService
 from bot.services.linking import LinkingService
 from bot.services.reports import ReportService
+from bot.services.summaries import SummaryService
 from bot.services.timers import TimerService
 from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
+from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import TrackingTime
 
@@ -23,6 +26,8 @@ class Services:
     database: Database
     accounts: AccountStore
     pending: PendingEntryStore
+    deliveries: DeliveryStore
+    team_settings: TeamSettingsStore
     trackingtime: TrackingTime
     linking: LinkingService
     catalogue: Catalogue
@@ -30,6 +35,8 @@ class Services:
     entries: EntryService
     reports: ReportService
     zone_checks: ZoneChecks
+    summaries: SummaryService
+    home: HomeService
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -37,18 +44,25 @@ class Services:
         accounts = AccountStore(database.sessions, Keyring(settings.encryption_keys))
         trackingtime = TrackingTime(settings.trackingtime_api_url)
         catalogue = Catalogue(trackingtime)
+        reports = ReportService(trackingtime, clock)
+        timers = TimerService(trackingtime, catalogue, clock)
         pending = PendingEntryStore(database.sessions)
+        deliveries = DeliveryStore(database.sessions)
         return cls(
             database=database,
             accounts=accounts,
             pending=pending,
+            deliveries=deliveries,
+            team_settings=TeamSettingsStore(database.sessions),
             trackingtime=trackingtime,
-            linking=LinkingService(accounts, pending, trackingtime),
+            linking=LinkingService(accounts, pending, deliveries, trackingtime),
             catalogue=catalogue,
-            timers=TimerService(trackingtime, catalogue, clock),
+            timers=timers,
             entries=EntryService(trackingtime, catalogue, pending, clock),
-            reports=ReportService(trackingtime, clock),
+            reports=reports,
             zone_checks=ZoneChecks(),
+            summaries=SummaryService(trackingtime, reports),
+            home=HomeService(timers, reports, clock),
         )
 
     async def aclose(self) -> None:

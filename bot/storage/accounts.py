@@ -8,7 +8,7 @@ workspaces can never reach the other workspace's row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.crypto import Keyring
+from bot.crypto import Keyring, UnreadableSecret
 from bot.storage.models import LinkedAccount
 
 
@@ -37,6 +37,25 @@ class SlackUserKey:
 
 
 @dataclass(frozen=True)
+class UserSettings:
+    """What a user chose about the messages the app sends them on its own."""
+
+    summary_enabled: bool = True
+    summary_time: time = time(17, 30)
+    summary_days: frozenset[int] = frozenset(range(5))  # Monday is 0
+    timer_limit: timedelta = timedelta(hours=9)
+
+    @classmethod
+    def from_row(cls, row: LinkedAccount) -> UserSettings:
+        try:
+            at = time.fromisoformat(row.summary_time)
+        except ValueError:
+            at = cls.summary_time
+        days = frozenset(int(d) for d in row.summary_days if d.isdigit() and int(d) < 7)
+        return cls(row.summary_enabled, at, days, timedelta(minutes=row.timer_limit_minutes))
+
+
+@dataclass(frozen=True)
 class Link:
     """A Slack user's TrackingTime account, with the App Password in the clear (never printed)."""
 
@@ -47,6 +66,8 @@ class Link:
     app_password: str = field(repr=False)
     time_zone: str = "UTC"
     tt_user_name: str = ""
+    settings: UserSettings = UserSettings()
+    reconnect_notified: bool = False
 
 
 class AccountStore:
@@ -63,15 +84,58 @@ class AccountStore:
             row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
         if row is None:
             return None
+        return self._link(row)
+
+    def _link(self, row: LinkedAccount) -> Link:
         return Link(
-            key=key,
+            key=SlackUserKey(row.enterprise_id or None, row.team_id, row.slack_user_id),
             tt_user_id=row.tt_user_id,
             account_id=row.tt_account_id,
             workspace_name=row.tt_workspace_name,
             app_password=self._keyring.decrypt(row.app_password_encrypted),
             time_zone=row.time_zone,
             tt_user_name=row.tt_user_name,
+            settings=UserSettings.from_row(row),
+            reconnect_notified=row.reconnect_notified,
         )
+
+    async def all_links(self, team_id: str | None = None) -> list[Link]:
+        """Every link (of one workspace), for the worker's scheduled messages. A row whose
+        password no key can read is skipped: its user is asked to reconnect when they next act."""
+        query = select(LinkedAccount)
+        if team_id is not None:
+            query = query.where(col(LinkedAccount.team_id) == team_id)
+        async with self._sessions() as session:
+            rows = (await session.exec(query.order_by(col(LinkedAccount.id)))).all()
+        links = []
+        for row in rows:
+            try:
+                links.append(self._link(row))
+            except UnreadableSecret:
+                continue
+        return links
+
+    async def save_settings(self, key: SlackUserKey, settings: UserSettings) -> bool:
+        async with self._sessions() as session:
+            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
+            if row is None:
+                return False
+            row.summary_enabled = settings.summary_enabled
+            row.summary_time = settings.summary_time.strftime("%H:%M")
+            row.summary_days = "".join(str(day) for day in sorted(settings.summary_days))
+            row.timer_limit_minutes = int(settings.timer_limit.total_seconds() // 60)
+            row.updated_at = datetime.now(UTC)
+            session.add(row)
+            await session.commit()
+            return True
+
+    async def set_reconnect_notified(self, key: SlackUserKey, notified: bool) -> None:
+        async with self._sessions() as session:
+            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
+            if row is not None:
+                row.reconnect_notified = notified
+                session.add(row)
+                await session.commit()
 
     async def save(self, link: Link) -> None:
         """Create or replace the user's link."""
@@ -94,6 +158,7 @@ class AccountStore:
                 row.tt_user_name = link.tt_user_name
                 row.app_password_encrypted = self._keyring.encrypt(link.app_password)
                 row.time_zone = link.time_zone
+                row.reconnect_notified = False  # a fresh password: tell again if it fails
                 row.updated_at = datetime.now(UTC)
                 session.add(row)
                 try:

@@ -37,9 +37,65 @@ class LinkedAccount(SQLModel, table=True):
     # Fernet tokens are far longer than the secret: keep them in an unbounded column.
     app_password_encrypted: str = Field(sa_column=Column(Text, nullable=False))
     time_zone: str = Field(default="UTC", max_length=64)
+    # The user's settings (see bot.services.settings), on by default once linked.
+    summary_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    summary_time: str = Field(
+        default="17:30", max_length=5, sa_column_kwargs={"server_default": "17:30"}
+    )
+    summary_days: str = Field(
+        default="01234", max_length=7, sa_column_kwargs={"server_default": "01234"}
+    )
+    timer_limit_minutes: int = Field(default=540, sa_column_kwargs={"server_default": "540"})
+    # Set once the user has been told TrackingTime rejects their App Password (told only once).
+    reconnect_notified: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Delivery(SQLModel, table=True):
+    """A scheduled message (daily summary, forgotten-timer reminder, team digest) claimed or
+    sent. The unique key makes "once per user and local day" a database fact: only one worker
+    can insert the row, and a claim whose lease ran out can be taken over.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint(
+            "enterprise_id", "team_id", "slack_user_id", "kind", "period", name="uq_deliveries"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    slack_user_id: str = Field(default="", max_length=32)  # "" for a workspace's digest
+    kind: str = Field(max_length=16)
+    period: str = Field(max_length=32)  # the local date, or the timer's event id
+    sent: bool = False
+    claimed_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class TeamSettings(SQLModel, table=True):
+    """A workspace's settings: where (and when, in whose zone) the team digest goes."""
+
+    __tablename__ = "team_settings"
+    __table_args__ = (UniqueConstraint("enterprise_id", "team_id", name="uq_team_settings"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    digest_channel: str | None = Field(default=None, max_length=32)
+    digest_time: str = Field(default="17:45", max_length=5)
+    digest_time_zone: str = Field(default="UTC", max_length=64)
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )

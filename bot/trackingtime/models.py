@@ -38,6 +38,19 @@ class Workspace:
         )
 
 
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _schedule(data: Any) -> tuple[float, ...] | None:
+    """Hours per weekday from ``schedule`` (``{"mon": 8, …}``, in hours); ``None`` if absent."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return tuple(float(data.get(day) or 0) for day in WEEKDAY_KEYS)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Me:
     """The user an App Password belongs to (``GET /me``)."""
@@ -48,6 +61,8 @@ class Me:
     email: str
     time_zone: str | None
     workspaces: tuple[Workspace, ...]
+    # Hours the user is scheduled to work, Monday first; None when TrackingTime says nothing.
+    schedule: tuple[float, ...] | None = None
 
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> Me:
@@ -67,6 +82,7 @@ class Me:
             email=str(data.get("email") or ""),
             time_zone=data.get("timezone"),
             workspaces=workspaces,
+            schedule=_schedule(data.get("schedule")),
         )
 
     @property

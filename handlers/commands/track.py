@@ -63,7 +63,10 @@ async def track(
     context: AsyncBoltContext,
 ) -> None:
     await ack()
-    parsed = parse_command(command.get("text") or "")
+    # The command is declared with should_escape: Slack sends channels as <#C…|name> and the
+    # characters &, < and > as entities.
+    text = (command.get("text") or "").replace("&lt;", "<").replace("&gt;", ">")
+    parsed = parse_command(text.replace("&amp;", "&"))
     request = TrackRequest(
         key=user_key(context),
         services=services(context),

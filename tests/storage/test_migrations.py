@@ -15,8 +15,8 @@ from sqlmodel import SQLModel
 from bot.storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.storage.database import Database, downgrade_schema, upgrade_schema
 
-OUR_TABLES = {"linked_accounts", "pending_entries"}
-HEAD = "0002"
+OUR_TABLES = {"linked_accounts", "pending_entries", "deliveries", "team_settings"}
+HEAD = "0003"
 
 
 async def upgrade(url: str) -> None:

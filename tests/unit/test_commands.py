@@ -134,7 +134,8 @@ def test_unknown_subcommand_suggests_the_closest(word: str, suggestion: str | No
 def test_every_alias_parses_to_its_subcommand() -> None:
     for name, aliases in SUBCOMMANDS.items():
         for alias in aliases:
-            parsed = parse_command(f"{alias} Standup" if name == "start" else alias)
+            argument = {"start": " Standup", "digest": " off"}.get(name, "")
+            parsed = parse_command(alias + argument)
             assert not isinstance(parsed, Unknown | Invalid), alias
 
 

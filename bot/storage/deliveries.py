@@ -1,0 +1,177 @@
+"""Scheduled messages claimed and sent: the database is what makes them happen once.
+
+To send a daily summary a worker first claims it: it inserts the (user, kind, period) row, which
+the unique key lets only one worker do. A claim carries a lease; if the worker dies before
+marking the message sent, another worker takes the claim over once the lease has run out, so
+nothing is skipped either. (A worker that dies after Slack accepted the message but before it
+recorded that is the one case that can repeat a message; the window is one database write.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.accounts import SlackUserKey
+from bot.storage.models import Delivery, TeamSettings, utcnow
+
+SUMMARY = "summary"
+FORGOTTEN_TIMER = "timer"
+DIGEST = "digest"
+RECONNECT = "reconnect"
+
+
+def _key_where(key: SlackUserKey, kind: str, period: str) -> tuple:  # type: ignore[type-arg]
+    return (
+        col(Delivery.enterprise_id) == (key.enterprise_id or ""),
+        col(Delivery.team_id) == key.team_id,
+        col(Delivery.slack_user_id) == key.user_id,
+        col(Delivery.kind) == kind,
+        col(Delivery.period) == period,
+    )
+
+
+class DeliveryStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def claim(
+        self, key: SlackUserKey, kind: str, period: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """``True`` when this worker may send the message (and must then call :meth:`sent`
+        or :meth:`release`). For a workspace message, ``key.user_id`` is ``""``."""
+        async with self._sessions() as session:
+            session.add(
+                Delivery(
+                    enterprise_id=key.enterprise_id or "",
+                    team_id=key.team_id,
+                    slack_user_id=key.user_id,
+                    kind=kind,
+                    period=period,
+                    claimed_until=now + lease,
+                )
+            )
+            try:
+                await session.commit()
+                return True
+            except IntegrityError:
+                await session.rollback()
+        async with self._sessions() as session:
+            expired = or_(col(Delivery.claimed_until).is_(None), col(Delivery.claimed_until) < now)
+            result = await session.exec(
+                update(Delivery)  # type: ignore[call-overload]
+                .where(*_key_where(key, kind, period), col(Delivery.sent).is_(False), expired)
+                .values(claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+            return bool(result.rowcount == 1)
+
+    async def sent(self, key: SlackUserKey, kind: str, period: str) -> None:
+        await self._set(key, kind, period, sent=True, claimed_until=None)
+
+    async def release(self, key: SlackUserKey, kind: str, period: str) -> None:
+        """Give the claim back unsent: the next round tries again."""
+        await self._set(key, kind, period, claimed_until=None)
+
+    async def was_sent(self, key: SlackUserKey, kind: str, period: str) -> bool:
+        async with self._sessions() as session:
+            row = (
+                await session.exec(select(Delivery).where(*_key_where(key, kind, period)))
+            ).first()
+            return bool(row and row.sent)
+
+    async def _set(self, key: SlackUserKey, kind: str, period: str, **values: object) -> None:
+        async with self._sessions() as session:
+            await session.exec(
+                update(Delivery)  # type: ignore[call-overload]
+                .where(*_key_where(key, kind, period))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+
+    async def count_sent(self, kind: str) -> int:
+        async with self._sessions() as session:
+            rows = await session.exec(
+                select(Delivery.id).where(col(Delivery.kind) == kind, col(Delivery.sent).is_(True))
+            )
+            return len(rows.all())
+
+    async def delete_user(self, key: SlackUserKey) -> None:
+        async with self._sessions() as session:
+            await session.exec(
+                delete(Delivery).where(  # type: ignore[call-overload]
+                    col(Delivery.enterprise_id) == (key.enterprise_id or ""),
+                    col(Delivery.team_id) == key.team_id,
+                    col(Delivery.slack_user_id) == key.user_id,
+                )
+            )
+            await session.commit()
+
+    async def delete_workspace(self, enterprise_id: str | None, team_id: str) -> None:
+        async with self._sessions() as session:
+            for table in (Delivery, TeamSettings):
+                await session.exec(
+                    delete(table).where(  # type: ignore[call-overload]
+                        col(table.enterprise_id) == (enterprise_id or ""),
+                        col(table.team_id) == team_id,
+                    )
+                )
+            await session.commit()
+
+
+class TeamSettingsStore:
+    """Per-workspace settings: the team digest's channel, time and time zone."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def set_digest(
+        self,
+        enterprise_id: str | None,
+        team_id: str,
+        channel_id: str | None,
+        time_zone: str = "UTC",
+        at: str = "17:45",
+    ) -> None:
+        """Send the digest to ``channel_id`` (``None`` stops it)."""
+        async with self._sessions() as session:
+            row = (
+                await session.exec(
+                    select(TeamSettings).where(
+                        col(TeamSettings.enterprise_id) == (enterprise_id or ""),
+                        col(TeamSettings.team_id) == team_id,
+                    )
+                )
+            ).first() or TeamSettings(enterprise_id=enterprise_id or "", team_id=team_id)
+            row.digest_channel = channel_id
+            row.digest_time_zone = time_zone
+            row.digest_time = at
+            row.updated_at = utcnow()
+            session.add(row)
+            await session.commit()
+
+    async def digests(self) -> list[TeamSettings]:
+        """Every workspace with a digest channel."""
+        async with self._sessions() as session:
+            rows = await session.exec(
+                select(TeamSettings).where(col(TeamSettings.digest_channel).is_not(None))
+            )
+            return list(rows.all())
+
+    async def get(self, enterprise_id: str | None, team_id: str) -> TeamSettings | None:
+        async with self._sessions() as session:
+            return (
+                await session.exec(
+                    select(TeamSettings).where(
+                        col(TeamSettings.enterprise_id) == (enterprise_id or ""),
+                        col(TeamSettings.team_id) == team_id,
+                    )
+                )
+            ).first()
