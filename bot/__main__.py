@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from dotenv import find_dotenv, load_dotenv
@@ -88,12 +89,13 @@ def socket(_: argparse.Namespace) -> int:
     return 0
 
 
-def worker(_: argparse.Namespace) -> int:
+def worker(args: argparse.Namespace) -> int:
     from bot.services.container import Services
     from bot.slack_app import slack_client
     from bot.worker import Worker
 
     settings = load_settings(need_encryption=True, need_bot_token=True)
+    clock = (lambda: args.now) if args.now else None
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -101,15 +103,27 @@ def worker(_: argparse.Namespace) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         services = Services.create(settings)
+        worker = Worker(services, slack_client(settings), *([clock] if clock else []))
         log.info("worker started (%s)", _db_kind(settings))
         try:
-            await Worker(services, slack_client(settings)).run(stop)
+            if args.once:
+                await worker.round()
+            else:
+                await worker.run(stop)
         finally:
             await services.aclose()
         log.info("worker stopped")
 
     asyncio.run(run())
     return 0
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 instant with its offset, for ``worker --now``."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the offset too, e.g. 2026-11-27T17:30:00+01:00")
+    return moment
 
 
 def playground(args: argparse.Namespace) -> int:
@@ -153,6 +167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "playground":
             command.add_argument(
                 "--script", type=Path, help="run the commands in FILE, print the transcript"
+            )
+        if name == "worker":
+            command.add_argument("--once", action="store_true", help="run one round, then exit")
+            command.add_argument(
+                "--now",
+                type=_instant,
+                help="act as if it were this instant (ISO 8601 with offset), to replay a schedule",
             )
     args = parser.parse_args(argv)
     args.started = started
