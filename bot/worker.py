@@ -25,6 +25,7 @@ from bot.blocks.summary import daily_summary_message, forgotten_timer_message, r
 from bot.crypto import UnreadableSecret
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
+from bot.services.digest import send_digests
 from bot.services.entries import RETRYABLE, Logged, entry_from_json
 from bot.services.summaries import summary_due, timer_overdue
 from bot.storage import Link, SlackUserKey
@@ -89,6 +90,11 @@ class Worker:
         links = await self._services.accounts.all_links()
         await self.send_summaries(links)
         await self.check_timers(links)
+        await self.send_digests()
+
+    async def send_digests(self) -> int:
+        """Each workspace's team digest that is due, posted once."""
+        return await send_digests(self._services, self._slack, self._clock())
 
     async def send_summaries(self, links: list[Link] | None = None) -> int:
         """Send the daily summaries that are due and not yet sent; returns how many were sent."""

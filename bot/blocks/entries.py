@@ -63,7 +63,7 @@ def kept_message(kept: Kept, zone: tzinfo) -> Message:
         text=f"Kept {duration(kept.entry.duration)} on {kept.entry.label} to add later",
         blocks=(
             section(
-                f":inbox_tray: {escape(kept.reason)}\nI've kept your entry, "
+                f":inbox_tray: {escape(truncate(kept.reason, 500))}\nI've kept your entry, "
                 f"{_entry_line(kept.entry, zone)}, and will add it to TrackingTime as soon as "
                 "it answers. You'll get a message then."
             ),

@@ -97,6 +97,12 @@ HELP_LINES = (
     ("`/track connect`", "link your TrackingTime account with an App Password"),
     ("`/track account`", "choose which TrackingTime workspace to track in"),
     ("`/track disconnect`", "unlink and delete your stored App Password"),
+    ("`/track settings`", "your daily summary and timer reminder (also in the app's Home tab)"),
+    ("Team", ""),
+    (
+        "`/track digest #channel`",
+        "admins: everyone's time in that channel each workday (`/track digest off` stops it)",
+    ),
     ("`/track help`", "this message"),
 )
 
@@ -120,7 +126,7 @@ def help_message(unknown: Unknown | None = None) -> Message:
     )
     text = (
         "TrackingTime for Slack: /track start, stop, status, log, today, week, connect, "
-        "account, disconnect, help"
+        "account, disconnect, settings, help"
     )
     return Message(text=text, blocks=tuple(blocks))
 

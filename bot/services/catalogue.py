@@ -52,21 +52,31 @@ class Catalogue:
         if pending is None:
             pending = asyncio.ensure_future(self._fetch(link))
             self._pending[key] = pending
-            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+            pending.add_done_callback(lambda done: self._finished(key, done))
         # shield: a caller that gives up waiting (options have a deadline) leaves the fetch
         # running, so the next keystroke finds the cache warm.
         return await asyncio.shield(pending)
+
+    def _finished(self, key: tuple[int, int], done: asyncio.Task[Lists]) -> None:
+        if self._pending.get(key) is done:
+            del self._pending[key]
 
     async def _fetch(self, link: Link) -> Lists:
         session = self._trackingtime.session(link.app_password, link.account_id, link.time_zone)
         tasks, projects = await asyncio.gather(session.tasks(), session.projects())
         lists = Lists(tuple(tasks), tuple(projects))
-        self._cached[self._key(link)] = (self._monotonic(), lists)
+        key = self._key(link)
+        if self._pending.get(key) is asyncio.current_task():  # not forgotten meanwhile
+            self._cached[key] = (self._monotonic(), lists)
         return lists
 
     def forget(self, link: Link) -> None:
         """Drop the user's lists (after creating a task or project)."""
-        self._cached.pop(self._key(link), None)
+        key = self._key(link)
+        self._cached.pop(key, None)
+        # A fetch under way may have been answered before the change: it must neither be
+        # joined nor cached, so the next call fetches anew.
+        self._pending.pop(key, None)
 
     def peek(self, link: Link) -> Lists | None:
         """The cached lists, however old, without fetching."""
@@ -94,5 +104,10 @@ def _search(items: Sequence[T], query: str, name: Callable[[T], str], limit: int
     folded = " ".join(query.split()).casefold()
     ordered = sorted(items, key=lambda item: name(item).casefold())
     starts = [item for item in ordered if name(item).casefold().startswith(folded)]
-    contains = [item for item in ordered if folded in name(item).casefold() and item not in starts]
+    # Not ``item not in starts``: that is quadratic, seconds for a few thousand tasks.
+    contains = [
+        item
+        for item in ordered
+        if folded in name(item).casefold() and not name(item).casefold().startswith(folded)
+    ]
     return (starts + contains)[:limit]

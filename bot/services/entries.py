@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from bot.logparse import LogRequest, parse_duration
+from bot.logparse import MAX_DAYS_BACK, LogRequest, parse_duration
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, local_day, system_clock
 from bot.services.matching import Choose, Match, NoMatch, resolve_task
@@ -84,7 +84,14 @@ class Unresolved:
     notes: str
 
 
-LogOutcome = Logged | Kept | Unresolved
+@dataclass(frozen=True)
+class InFuture:
+    """The typed range ends after now: time is logged once it is done."""
+
+    end: datetime
+
+
+LogOutcome = Logged | Kept | Unresolved | InFuture
 
 
 def entry_times(
@@ -101,17 +108,27 @@ def entry_times(
     today, and otherwise starts at 09:00 that day.
     """
     if start is not None and end is not None:
-        return _at(day, start, zone), _at(day, end, zone)
+        # A range that starts in a skipped hour is read an hour earlier, end included, so it
+        # lasts as long as written ("02:15-02:45" is half an hour whichever way it is read).
+        policy = "earlier" if _skipped(day, start, zone) else "later"
+        return _at(day, start, zone, policy), _at(day, end, zone, policy)
     if day >= local_day(now, zone):
         finish = now.astimezone(zone).replace(second=0, microsecond=0)
-        return finish - duration, finish
+        return (finish.astimezone(UTC) - duration).astimezone(zone), finish
     begin = _at(day, DEFAULT_START, zone)
     return begin, _utc_plus(begin, duration, zone)
 
 
-def _at(day: date, at: time, zone: tzinfo) -> datetime:
-    """Wall-clock ``at`` on ``day``; a time skipped by DST moves past the gap (as clocks do)."""
+def _skipped(day: date, at: time, zone: tzinfo) -> bool:
+    """Whether the clocks skip ``at`` on ``day`` (02:30 when they jump from 02:00 to 03:00)."""
     local = datetime.combine(day, at, tzinfo=zone)
+    return local.astimezone(UTC).astimezone(zone).time() != at
+
+
+def _at(day: date, at: time, zone: tzinfo, skipped: str = "later") -> datetime:
+    """Wall-clock ``at`` on ``day``. A time the clocks skip is read an hour ``later`` (02:30 as
+    03:30, as a clock that was not put forward would show) or an hour ``earlier``."""
+    local = datetime.combine(day, at, tzinfo=zone).replace(fold=int(skipped == "earlier"))
     return local.astimezone(UTC).astimezone(zone)
 
 
@@ -184,9 +201,12 @@ class EntryService:
     ) -> LogOutcome:
         """``/track log …``: resolve the task, then add the entry."""
         zone = zone_or_utc(link.time_zone)
+        now = self._clock()
         start, end = entry_times(
-            request.day, request.duration, request.start, request.end, zone, self._clock()
+            request.day, request.duration, request.start, request.end, zone, now
         )
+        if end > now + timedelta(minutes=1):
+            return InFuture(end)
         lists = await self._catalogue.lists(link)
         resolution = resolve_task(request.words, request.notes, lists.tasks, lists.projects)
         if not isinstance(resolution, Match):
@@ -291,7 +311,7 @@ def entry_from_form(form: LogForm, zone: tzinfo, now: datetime) -> Entry | dict[
     if errors or day is None:
         return errors
     if start_at and end_at:
-        start, end = _at(day, start_at, zone), _at(day, end_at, zone)
+        start, end = entry_times(day, timedelta(0), start_at, end_at, zone, now)
         if end <= start:
             return {"end": "This must be after From."}
         real = end.astimezone(UTC) - start.astimezone(UTC)
@@ -338,6 +358,9 @@ def _form_day(text: str | None, errors: dict[str, str], today: date) -> date | N
         return None
     if day > today:
         errors["date"] = "That day is still to come: log time once it's done."
+        return None
+    if day < today - timedelta(days=MAX_DAYS_BACK):
+        errors["date"] = "That is more than a year ago: TrackingTime's own app is better for it."
         return None
     return day
 

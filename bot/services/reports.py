@@ -58,6 +58,8 @@ def parse_period(text: str, today: date) -> Period | LogError:
 
 
 def _span(first: date, last: date) -> str:
+    if first == last:  # "this week" on a Monday
+        return f"{last:%d %b %Y}"
     if first.month == last.month:
         return f"{first:%d}–{last:%d %b %Y}"
     return f"{first:%d %b} – {last:%d %b %Y}"

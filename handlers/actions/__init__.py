@@ -10,6 +10,7 @@ from handlers.actions.entries import (
     report_more,
     undo_entry,
 )
+from handlers.actions.home import disconnect, open_settings
 from handlers.actions.reminders import keep_running
 from handlers.actions.timers import create_and_start, start_task, stop_timer
 
@@ -26,3 +27,5 @@ def register(app: AsyncApp) -> None:
     app.action(ids.REPORT_MORE)(report_more)
     app.action(ids.KEEP_RUNNING)(keep_running)
     app.action(ids.OPEN_LOG_MODAL)(open_log_modal_button)
+    app.action(ids.DISCONNECT)(disconnect)
+    app.action(ids.OPEN_SETTINGS)(open_settings)

@@ -23,13 +23,17 @@ from bot.services.container import Services
 from bot.services.entries import Entry, Kept
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
-from handlers.actions.timers import STALE_BUTTON, as_linked_user, button_value
+from handlers.actions.timers import STALE_BUTTON, Click, as_linked_user, button_value
 from handlers.common import services, user_key
 from handlers.log_modal import open_log_modal
 
 
 async def undo_entry(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> None:
     await ack()
     value = button_value(body)
@@ -39,7 +43,7 @@ async def undo_entry(
             return failure(STALE_BUTTON)
         return undone_message(await svc.entries.undo(link, int(value)))
 
-    await as_linked_user(context, respond, step)
+    await as_linked_user(Click(body, context, client, respond), step)
 
 
 def _entry(payload: dict[str, Any], zone: Any) -> Entry:
@@ -54,7 +58,11 @@ def _entry(payload: dict[str, Any], zone: Any) -> Entry:
 
 
 async def log_choice(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> None:
     """Both the chooser's task buttons and "Create … and log" carry the entry in their value."""
     await ack()
@@ -70,11 +78,15 @@ async def log_choice(
             return kept_message(outcome, zone)
         return logged_message(outcome, zone)
 
-    await as_linked_user(context, respond, step)
+    await as_linked_user(Click(body, context, client, respond), step)
 
 
 async def report_more(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> None:
     await ack()
     asked = parse_more_value(button_value(body))
@@ -86,8 +98,9 @@ async def report_more(
         report = await svc.reports.report(link, period)
         return report_message(report, zone_or_utc(link.time_zone), page)
 
-    # A new message below the first page, rather than replacing it.
-    await as_linked_user(context, respond, step, replace=False)
+    # A new message below the first page, rather than replacing it; reading changes nothing.
+    click = Click(body, context, client, respond)
+    await as_linked_user(click, step, replace=False, refresh_home=False)
 
 
 async def open_log_modal_button(

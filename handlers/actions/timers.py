@@ -1,11 +1,13 @@
-"""Stop, start-this-task and create-and-start buttons; each replaces the message it sits on."""
+"""Stop, start-this-task and create-and-start buttons, in messages and in the Home tab."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
 from bot.blocks.messages import (
@@ -21,34 +23,70 @@ from bot.services.container import Services
 from bot.services.timers import NothingRunning, Started
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
-from handlers.common import reply, reporting_failures, services, user_key
+from handlers.common import reply, reporting_failures, send_privately, services, user_key
+from handlers.home import publish_home
 
 STALE_BUTTON = "That button is out of date. Run `/track status` for fresh ones."
 
 
+@dataclass(frozen=True)
+class Click:
+    """A button press, with what is needed to answer it where it happened."""
+
+    body: dict[str, Any]
+    context: AsyncBoltContext
+    client: AsyncWebClient
+    respond: AsyncRespond | None  # Bolt gives none without a response_url
+
+    @property
+    def in_home(self) -> bool:
+        """Pressed in the Home tab (a view): Slack sends no ``response_url`` to reply to."""
+        return (self.body.get("container") or {}).get("type") == "view"
+
+
 async def as_linked_user(
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
+    click: Click,
     step: Callable[[Services, Link], Awaitable[Message]],
     *,
     replace: bool = True,
+    refresh_home: bool = True,
 ) -> None:
-    """Run ``step`` for the clicking user and show its message in place of the one clicked."""
+    """Run ``step`` for the clicking user and answer where the button was.
+
+    In a message, ``step``'s message replaces it (or follows it, ``replace=False``). In the Home
+    tab the refreshed Home is the answer and the message is dropped; a failure still comes, as a
+    direct message, so it is never silent. After a step that went through, the Home is
+    published again (last, so the reply is not kept waiting) unless ``refresh_home`` is off for
+    a step that changes nothing.
+    """
+    svc, key = services(click.context), user_key(click.context)
 
     async def send(message: Message) -> None:
-        await reply(respond, message, replace=replace)
+        if click.in_home or click.respond is None:  # nothing to reply to: a direct message
+            await send_privately(click.client, key.user_id, None, message)
+        else:
+            await reply(click.respond, message, replace=replace)
 
     async with reporting_failures(send):
-        svc = services(context)
-        link = await svc.accounts.get(user_key(context))
-        await send(not_linked() if link is None else await step(svc, link))
+        link = await svc.accounts.get(key)
+        message = not_linked() if link is None else await step(svc, link)
+        if not click.in_home:
+            await send(message)
+        if click.in_home or (refresh_home and link is not None):
+            await publish_home(click.client, svc, key)
 
 
 def button_value(body: dict[str, Any]) -> str:
     return str((body.get("actions") or [{}])[0].get("value") or "")
 
 
-async def stop_timer(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncRespond) -> None:
+async def stop_timer(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+) -> None:
     await ack()
 
     async def step(svc: Services, link: Link) -> Message:
@@ -57,12 +95,11 @@ async def stop_timer(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncRes
             return nothing_running_message(outcome)
         return stopped_message(outcome)
 
-    await as_linked_user(context, respond, step)
+    await as_linked_user(Click(body, context, client, respond), step)
 
 
 async def _start_from_button(
-    context: AsyncBoltContext,
-    respond: AsyncRespond,
+    click: Click,
     arguments: tuple[Any, ...] | None,
     start: Callable[[Services], Callable[..., Awaitable[Started]]],
 ) -> None:
@@ -74,20 +111,30 @@ async def _start_from_button(
         started = await start(svc)(link, *arguments)
         return started_message(started, zone_or_utc(link.time_zone))
 
-    await as_linked_user(context, respond, step)
+    await as_linked_user(click, step)
 
 
 async def start_task(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> None:
     await ack()
     arguments = parse_start_task_value(button_value(body))
-    await _start_from_button(context, respond, arguments, lambda svc: svc.timers.start_task)
+    click = Click(body, context, client, respond)
+    await _start_from_button(click, arguments, lambda svc: svc.timers.start_task)
 
 
 async def create_and_start(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> None:
     await ack()
     arguments = parse_create_task_value(button_value(body))
-    await _start_from_button(context, respond, arguments, lambda svc: svc.timers.create_and_start)
+    click = Click(body, context, client, respond)
+    await _start_from_button(click, arguments, lambda svc: svc.timers.create_and_start)

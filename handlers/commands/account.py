@@ -6,6 +6,7 @@ from bot.blocks.messages import disconnected_message
 from bot.blocks.views import connect_modal, loading_modal
 from bot.commands import Connect, Disconnect, SwitchAccount
 from handlers.commands.request import TrackRequest
+from handlers.home import publish_home
 from handlers.views.workspace import show_workspace_picker
 
 
@@ -17,6 +18,7 @@ async def connect(request: TrackRequest, _: Connect) -> None:
 async def disconnect(request: TrackRequest, _: Disconnect) -> None:
     was_linked = await request.services.linking.disconnect(request.key)
     await request.reply(disconnected_message(was_linked))
+    await publish_home(request.client, request.services, request.key)
 
 
 async def switch_account(request: TrackRequest, _: SwitchAccount) -> None:

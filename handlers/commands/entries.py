@@ -6,12 +6,13 @@ from bot.blocks.entries import kept_message, logged_message, unresolved_log_mess
 from bot.blocks.messages import invalid_input, not_linked
 from bot.blocks.reports import report_message
 from bot.commands import Log, Report
-from bot.logparse import LogError, parse_log
+from bot.logparse import LOG_EXAMPLE, LogError, parse_log
 from bot.services.clock import local_day
-from bot.services.entries import Kept, Logged
+from bot.services.entries import InFuture, Kept, Logged
 from bot.services.reports import parse_period
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
+from handlers.home import publish_home
 from handlers.log_modal import open_log_modal
 
 
@@ -38,8 +39,12 @@ async def log(request: TrackRequest, command: Log) -> None:
     outcome = await request.services.entries.log_text(link, parsed, request.channel_id)
     if isinstance(outcome, Logged):
         await request.reply(logged_message(outcome, zone))
+        await publish_home(request.client, request.services, request.key)
     elif isinstance(outcome, Kept):
         await request.reply(kept_message(outcome, zone))
+    elif isinstance(outcome, InFuture):
+        problem = "That ends later than now: log time once it's done."
+        await request.reply(invalid_input(problem, LOG_EXAMPLE))
     else:
         await request.reply(unresolved_log_message(outcome, zone))
 

@@ -16,6 +16,7 @@ from bot.services.matching import Choose, NoMatch
 from bot.services.timers import NothingRunning
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
+from handlers.home import publish_home
 
 
 async def status(request: TrackRequest, _: Status) -> None:
@@ -39,6 +40,7 @@ async def start(request: TrackRequest, command: Start) -> None:
         await request.reply(no_match_message(outcome))
     else:
         await request.reply(started_message(outcome, zone_or_utc(link.time_zone)))
+        await publish_home(request.client, request.services, request.key)
 
 
 async def stop(request: TrackRequest, _: Stop) -> None:
@@ -51,3 +53,4 @@ async def stop(request: TrackRequest, _: Stop) -> None:
         await request.reply(nothing_running_message(outcome))
     else:
         await request.reply(stopped_message(outcome))
+        await publish_home(request.client, request.services, request.key)

@@ -12,11 +12,13 @@ from bot.blocks.messages import help_message, invalid_input
 from bot.commands import (
     Command,
     Connect,
+    Digest,
     Disconnect,
     Help,
     Invalid,
     Log,
     Report,
+    SettingsCommand,
     Start,
     Status,
     Stop,
@@ -24,7 +26,7 @@ from bot.commands import (
     Unknown,
     parse_command,
 )
-from handlers.commands import account, entries, timers
+from handlers.commands import account, digest, entries, settings, timers
 from handlers.commands.request import TrackRequest
 from handlers.common import reporting_failures, services, user_key
 
@@ -49,6 +51,8 @@ SUBCOMMANDS: dict[type, Callable[[TrackRequest, Any], Awaitable[None]]] = {
     Connect: account.connect,
     Disconnect: account.disconnect,
     SwitchAccount: account.switch_account,
+    SettingsCommand: settings.settings,
+    Digest: digest.digest,
     Status: timers.status,
     Start: timers.start,
     Stop: timers.stop,

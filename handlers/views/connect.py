@@ -18,6 +18,7 @@ from bot.blocks.views import (
 from bot.services.linking import app_password_problem
 from bot.trackingtime import InvalidCredentials
 from handlers.common import reporting_failures, services, slack_time_zone, user_key
+from handlers.home import publish_home
 from handlers.views.state import input_value
 
 WRONG_PASSWORD = (
@@ -57,3 +58,4 @@ async def connect_submission(
         else:
             result = connected_modal(link.tt_user_name, link.workspace_name)
         await client.views_update(view_id=view_id, view=result)
+        await publish_home(client, services(context), key)

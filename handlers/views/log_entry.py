@@ -14,6 +14,7 @@ from bot.blocks.messages import not_linked
 from bot.services.entries import Entry, Kept, LogForm, entry_from_form
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import reporting_failures, send_privately, services, user_key
+from handlers.home import publish_home
 from handlers.views.state import input_value
 
 
@@ -70,3 +71,4 @@ async def log_submission(
             await tell(kept_message(outcome, zone))
         else:
             await tell(logged_message(outcome, zone))
+            await publish_home(client, svc, key)

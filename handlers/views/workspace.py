@@ -20,6 +20,7 @@ from bot.services.container import Services
 from bot.storage import SlackUserKey
 from bot.trackingtime import Workspace
 from handlers.common import reporting_failures, services, user_key
+from handlers.home import publish_home
 from handlers.views.state import input_value
 
 TITLE = "TrackingTime workspace"
@@ -68,8 +69,9 @@ async def workspace_submission(
         await client.views_update(view_id=view["id"], view=failure_modal(TITLE, message.text))
 
     async with reporting_failures(show_error):
-        chose = await services(context).linking.choose_workspace(
-            user_key(context), Workspace(account_id, name)
-        )
+        svc, key = services(context), user_key(context)
+        chose = await svc.linking.choose_workspace(key, Workspace(account_id, name))
         if not chose:
             await client.views_update(view_id=view["id"], view=failure_modal(TITLE, NOT_CONNECTED))
+            return
+        await publish_home(client, svc, key)

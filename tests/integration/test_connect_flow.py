@@ -150,7 +150,8 @@ def test_track_account_switches_workspace_later(
     assert ack.status_code == 200
     loading = fake_slack.wait_for_calls("views.open", count=2)[-1]
     assert "Loading" in str(loading.args["view"])
-    view_id = next(reversed(fake_slack.views))
+    # The loading modal's own id: the Home tab, published after connecting, is a view too.
+    view_id = loading.reply["view"]["id"]
     picker = app.wait_for_view_update(view_id)
     assert picker["callback_id"] == "choose_workspace"
 

@@ -11,7 +11,8 @@ from tests.support.harness import AppHarness
 def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
     """Link ``user`` through /track connect and the modal, as a user would.
 
-    Returns the view the modal shows at the end."""
+    Returns the view the modal shows at the end, once the app has also refreshed the user's Home
+    tab (so that the refresh's TrackingTime calls cannot meet failures a test injects next)."""
     ack, _ = app.command(user, "connect")
     assert ack.status_code == 200, ack.text
     opened = app.fake_slack.wait_for_calls("views.open")[-1]
@@ -23,5 +24,8 @@ def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
     )
     view = {**app.fake_slack.views[view_id]}
     values = {"app_password": {"value": {"type": "plain_text_input", "value": password}}}
+    homes = len(app.published_homes(user))
     assert app.submit(user, view, values).status_code == 200
-    return app.wait_for_view_update(view_id)
+    result = app.wait_for_view_update(view_id)
+    app.wait_for_home(user, homes + 1)
+    return result

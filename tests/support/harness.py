@@ -12,7 +12,7 @@ import httpx
 
 from bot.crypto import generate_key
 from bot.fakes.server import BackgroundServer
-from bot.fakes.slack import FakeSlack, ResponsePost
+from bot.fakes.slack import FakeSlack, ResponsePost, SlackCall
 from bot.fakes.slack_requests import (
     SignedSlack,
     SlackUser,
@@ -95,13 +95,7 @@ class AppHarness:
         self, user: SlackUser, message: dict[str, Any], action_id: str, *, index: int = 0
     ) -> tuple[httpx.Response, str]:
         """Click the ``index``-th button whose action id starts with ``action_id``."""
-        buttons = [
-            (block_id, element)
-            for block_id, element in _elements(message)
-            if element.get("type") == "button" and element["action_id"].startswith(action_id)
-        ]
-        assert buttons, f"no {action_id} button in {message}"
-        block_id, button = buttons[index]
+        block_id, button = _button(message, action_id, index)
         response_url = self.fake_slack.new_response_url(user.team_id)
         payload = block_actions_payload(
             user,
@@ -168,6 +162,56 @@ class AppHarness:
     def event(self, user: SlackUser, event: dict[str, Any]) -> httpx.Response:
         return self.slack.event(event_payload(user, event))
 
+    def home(self, user: SlackUser, tab: str = "home") -> httpx.Response:
+        """``user`` opens the app's Home tab (or, with ``tab="messages"``, its Messages tab)."""
+        event = {
+            "type": "app_home_opened",
+            "user": user.user_id,
+            "channel": f"D{user.user_id[1:]}",
+            "tab": tab,
+            "event_ts": f"{time.time():.6f}",
+        }
+        return self.event(user, event)
+
+    def _publishes(self, user: SlackUser) -> list[SlackCall]:
+        return [
+            call
+            for call in self.fake_slack.calls_to("views.publish")
+            if call.ok and call.args.get("user_id") == user.user_id
+        ]
+
+    def published_homes(self, user: SlackUser) -> list[dict[str, Any]]:
+        """Every Home view the app published for ``user``, oldest first, as the app sent it."""
+        return [call.args["view"] for call in self._publishes(user)]
+
+    def wait_for_home(
+        self, user: SlackUser, count: int = 1, timeout: float = 5.0
+    ) -> dict[str, Any]:
+        """The Home tab as the ``count``-th ``views.publish`` for ``user`` left it (with its id)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            published = self._publishes(user)
+            if len(published) >= count:
+                return dict(published[count - 1].reply["view"])
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no views.publish #{count}; saw {len(published)}")
+            time.sleep(0.01)
+
+    def click_in_home(
+        self, user: SlackUser, home: dict[str, Any], action_id: str, *, index: int = 0
+    ) -> httpx.Response:
+        """Click a button in the published Home tab ``home``: Slack sends the view along, and
+        no ``response_url``."""
+        block_id, button = _button(home, action_id, index)
+        payload = block_actions_payload(
+            user,
+            button,
+            block_id=block_id,
+            trigger_id=self.fake_slack.new_trigger_id(home["id"]),
+            view=submitted_view(user, home, {}),
+        )
+        return self.slack.interaction(payload)
+
     # State -------------------------------------------------------------------------------
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -191,6 +235,18 @@ class AppHarness:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no views.update #{count} of {view_id}; saw {len(updates)}")
             time.sleep(0.01)
+
+
+def _button(view: dict[str, Any], action_id: str, index: int) -> tuple[str, dict[str, Any]]:
+    """The ``index``-th button (with its block id) whose action id starts with ``action_id``, in
+    a message or a view."""
+    buttons = [
+        (block_id, element)
+        for block_id, element in _elements(view)
+        if element.get("type") == "button" and element["action_id"].startswith(action_id)
+    ]
+    assert buttons, f"no {action_id} button in {view}"
+    return buttons[index]
 
 
 def _elements(message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:

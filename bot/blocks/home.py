@@ -1,0 +1,177 @@
+"""The App Home tab: the link, the running timer, quick starts, today, and the settings.
+
+A Home tab holds at most 100 blocks and a section 3000 characters. Today's entries are capped
+(``MAX_HOME_ENTRIES``, the latest first) and cut into sections by length, so even a busy day of
+the longest names stays well inside both; ``/track today`` has the full list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    DividerBlock,
+    HeaderBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.messages import start_task_value
+from bot.blocks.parts import button, context, section
+from bot.blocks.reports import _entry_line
+from bot.blocks.settings import reminder_words, summary_words
+from bot.services.home import HomeState
+from bot.services.timers import TimerStatus
+from bot.trackingtime import Event
+
+MAX_HOME_ENTRIES = 20
+MAX_QUICK_STARTS = 5  # with "Log time", one row of buttons
+SECTION_LIMIT = 3000
+NAME_LIMIT = 200  # of a user or workspace name: escaped, still far inside a section
+
+
+def home_view(state: HomeState, zone: tzinfo) -> View:
+    """The Home tab for ``state``; ``zone`` is the user's, for times of day and "today"."""
+    blocks = _linked(state, zone) if state.linked else _not_linked(state)
+    return View(type="home", blocks=blocks)
+
+
+def _error(state: HomeState) -> list[Block]:
+    if not state.error:
+        return []
+    reconnect = None
+    if state.reconnect:
+        reconnect = button("Reconnect TrackingTime", ids.OPEN_CONNECT, "connect", "primary")
+    return [section(f":warning: {escape(state.error)}", accessory=reconnect)]
+
+
+def _not_linked(state: HomeState) -> list[Block]:
+    return [
+        HeaderBlock(text="TrackingTime for Slack"),
+        *_error(state),
+        section(
+            "Track time in *your own TrackingTime account* without leaving Slack: start and stop "
+            "timers, log time you forgot to track, see what you tracked today, and get a summary "
+            "at the end of the day."
+        ),
+        ActionsBlock(
+            elements=[button("Connect TrackingTime", ids.OPEN_CONNECT, "connect", "primary")]
+        ),
+        context(
+            "Connecting takes a minute: you need a TrackingTime *App Password*, and the form "
+            "says where to make one. It is stored encrypted and used only to act as you."
+        ),
+    ]
+
+
+def _disconnect_button() -> ButtonElement:
+    return ButtonElement(
+        text="Disconnect",
+        action_id=ids.DISCONNECT,
+        value="disconnect",
+        confirm=ConfirmObject(
+            title="Disconnect TrackingTime?",
+            text="Your App Password and your settings are deleted from this app. Your time in "
+            "TrackingTime stays as it is.",
+            confirm="Disconnect",
+            deny="Cancel",
+            style="danger",
+        ),
+    )
+
+
+def _account_line(state: HomeState) -> str:
+    workspace = f"*{escape(truncate(state.workspace, NAME_LIMIT))}*"
+    if not state.user_name:
+        return f":link: Connected to the TrackingTime workspace {workspace}"
+    who = f"*{escape(truncate(state.user_name, NAME_LIMIT))}*"
+    return f":link: Connected as {who} in workspace {workspace}"
+
+
+def _timer(status: TimerStatus, zone: tzinfo) -> Block:
+    timer = status.running
+    if timer is None:
+        return section(":zzz: No timer running.")
+    text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for "
+    text += f"*{escape(duration(timer.elapsed(status.now)))}* (since "
+    text += f"{clock_time(timer.started_at, zone)})"
+    if timer.notes:
+        text += f"\n_{escape(truncate(timer.notes, 500))}_"
+    return section(text, accessory=button("Stop", ids.STOP_TIMER, "stop", style="danger"))
+
+
+def _quick_starts(status: TimerStatus | None) -> ActionsBlock:
+    """Start (or switch to) a recent task, or log time: what people do from here most."""
+    elements: list[ButtonElement] = []
+    if status is not None:
+        prefix = "Switch to " if status.running else "Start "
+        elements += [
+            button(f"{prefix}{task.label}", f"{ids.START_TASK}:{index}", start_task_value(task.id))
+            for index, task in enumerate(status.recent_tasks[:MAX_QUICK_STARTS])
+        ]
+    elements.append(button("Log time", ids.OPEN_LOG_MODAL, "log"))
+    return ActionsBlock(elements=elements)
+
+
+def _entry_sections(entries: Sequence[Event], zone: tzinfo) -> list[Block]:
+    sections: list[Block] = []
+    chunk: list[str] = []
+    for event in entries:
+        line = _entry_line(event, zone)
+        if chunk and len("\n".join([*chunk, line])) > SECTION_LIMIT:
+            sections.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        sections.append(section("\n".join(chunk)))
+    return sections
+
+
+def _today(state: HomeState, zone: tzinfo) -> list[Block]:
+    report = state.today
+    if report is None:
+        if state.status is None:
+            return []  # the error says why
+        total = state.status.today_total
+        return [section(f"*Today* · *{escape(duration(total))}* tracked")]
+    blocks: list[Block] = [section(f"*Today* · *{escape(duration(report.total))}* tracked")]
+    if not report.entries:
+        if report.running is None:
+            blocks.append(context("Nothing tracked yet today."))
+        return blocks
+    latest = list(reversed(report.entries))
+    blocks += _entry_sections(latest[:MAX_HOME_ENTRIES], zone)
+    hidden = len(latest) - MAX_HOME_ENTRIES
+    if hidden > 0:
+        blocks.append(context(f"…and {hidden} more: `/track today` lists them all."))
+    return blocks
+
+
+def _linked(state: HomeState, zone: tzinfo) -> list[Block]:
+    blocks: list[Block] = [
+        HeaderBlock(text="TrackingTime"),
+        section(_account_line(state), accessory=_disconnect_button()),
+        *_error(state),
+        DividerBlock(),
+    ]
+    if state.status is not None:
+        blocks.append(_timer(state.status, zone))
+    blocks += [_quick_starts(state.status), DividerBlock(), *_today(state, zone), DividerBlock()]
+    settings = state.settings
+    blocks += [
+        section(
+            f"*{summary_words(settings)}*\n{reminder_words(settings)}",
+            accessory=button("Edit settings", ids.OPEN_SETTINGS, "settings"),
+        ),
+        context(
+            f"Times are in your Slack time zone, {escape(str(zone))}. "
+            "`/track help` lists every command."
+        ),
+    ]
+    return blocks

@@ -1,0 +1,234 @@
+"""The user's settings: the modal that edits them, reading it back, and saying them in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    StaticSelectElement,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.format import duration
+from bot.blocks.message import Message
+from bot.blocks.parts import context, section
+from bot.storage.accounts import UserSettings
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SUMMARY_ON = "on"
+LIMIT_HOURS = (4, 6, 8, 9, 10, 12)
+NEVER = 0  # the forgotten-timer limit that means "never remind me"
+# Longer limits than the modal offers can only come from elsewhere (the database); they are kept
+# when saved again, up to this, beyond which a reminder would be pointless.
+MAX_LIMIT = timedelta(days=7)
+
+NO_DAYS = "Pick at least one day, or switch the daily summary off."
+NO_TIME = "Pick the time for the daily summary."
+BAD_LIMIT = "Choose when to remind you of a running timer."
+
+
+def _days_words(days: Iterable[int]) -> str:
+    """``Mon–Fri``, ``Mon, Wed, Fri``, ``Mon–Wed, Sat``: runs of three or more days as ranges."""
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_NAMES[run[0]]}–{DAY_NAMES[run[-1]]}")
+        else:
+            parts += [DAY_NAMES[day] for day in run]
+    return ", ".join(parts)
+
+
+def summary_words(settings: UserSettings) -> str:
+    """``Daily summary at 17:30 on Mon–Fri``."""
+    if not settings.summary_enabled:
+        return "No daily summary"
+    at = settings.summary_time.strftime("%H:%M")
+    days = {day for day in settings.summary_days if 0 <= day < len(DAY_NAMES)}
+    if not days:
+        return f"Daily summary at {at}, but on no day of the week"
+    if len(days) == len(DAY_NAMES):
+        return f"Daily summary at {at} every day"
+    return f"Daily summary at {at} on {_days_words(days)}"
+
+
+def _limit_words(limit: timedelta) -> str:
+    minutes = int(limit.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 else duration(limit)
+
+
+def reminder_words(settings: UserSettings) -> str:
+    """``Reminder after a timer runs 9 h``."""
+    if settings.timer_limit <= timedelta(0):
+        return "No reminder about timers left running"
+    return f"Reminder after a timer runs {_limit_words(settings.timer_limit)}"
+
+
+def _minutes(limit: timedelta) -> int:
+    return max(int(limit.total_seconds() // 60), NEVER)
+
+
+def _limit_options(current: timedelta) -> list[Option]:
+    """The offered limits, and the user's own when it is none of them (saving the modal
+    unchanged must not change it)."""
+    offered = {hours * 60 for hours in LIMIT_HOURS}
+    if timedelta(0) < current <= MAX_LIMIT:
+        offered.add(_minutes(current))
+    minutes = sorted(offered)
+    options = [
+        Option(value=str(m), label=f"After {_limit_words(timedelta(minutes=m))}") for m in minutes
+    ]
+    return [*options, Option(value=str(NEVER), label="Never remind me")]
+
+
+def settings_modal(settings: UserSettings, metadata: str = "") -> View:
+    """The settings form. ``metadata`` comes back with the submission (the handlers keep the
+    channel to confirm in there)."""
+    summary = Option(value=SUMMARY_ON, label="Send me a daily summary")
+    day_options = [Option(value=str(day), label=name) for day, name in enumerate(FULL_DAY_NAMES)]
+    chosen_days = [
+        day_options[d] for d in sorted(settings.summary_days) if 0 <= d < len(day_options)
+    ]
+    limits = _limit_options(settings.timer_limit)
+    current_limit = str(_minutes(settings.timer_limit))
+    blocks = [
+        section(
+            "What the app sends you on its own: a summary of your day, and a reminder when a "
+            "timer has been running for long."
+        ),
+        InputBlock(
+            block_id=ids.SUMMARY_INPUT[0],
+            label="Daily summary",
+            element=CheckboxesElement(
+                action_id=ids.SUMMARY_INPUT[1],
+                options=[summary],
+                initial_options=[summary] if settings.summary_enabled else None,
+            ),
+            optional=True,
+            hint="A direct message with what you tracked, per project, and a timer left running.",
+        ),
+        InputBlock(
+            block_id=ids.SUMMARY_TIME_INPUT[0],
+            label="Send it at",
+            element=TimePickerElement(
+                action_id=ids.SUMMARY_TIME_INPUT[1],
+                initial_time=settings.summary_time.strftime("%H:%M"),
+                placeholder="Time",
+            ),
+            optional=True,
+            hint="In your Slack time zone.",
+        ),
+        InputBlock(
+            block_id=ids.SUMMARY_DAYS_INPUT[0],
+            label="On",
+            element=CheckboxesElement(
+                action_id=ids.SUMMARY_DAYS_INPUT[1],
+                options=day_options,
+                initial_options=chosen_days or None,
+            ),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=ids.TIMER_LIMIT_INPUT[0],
+            label="Remind me of a running timer",
+            element=StaticSelectElement(
+                action_id=ids.TIMER_LIMIT_INPUT[1],
+                placeholder="Choose",
+                options=limits,
+                initial_option=next((o for o in limits if o.value == current_limit), None),
+            ),
+            hint="One direct message with Stop now and Keep running, once per timer.",
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.SETTINGS_VIEW,
+        title="Settings",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=metadata or None,
+    )
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """The modal's fields as submitted; a handler reads them out of the view's state."""
+
+    summary: bool
+    time: str | None  # "HH:MM"
+    days: tuple[str, ...]  # "0" (Monday) to "6"
+    limit: str | None  # minutes; "0" for never
+
+
+def _parse_time(text: str | None) -> time | None:
+    try:
+        return datetime.strptime(text or "", "%H:%M").time()
+    except ValueError:
+        return None
+
+
+def _number(text: str | None) -> int | None:
+    """A small non-negative number in ASCII digits (``isdigit`` alone lets ``²`` through)."""
+    if text and len(text) <= 6 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def _limit(text: str | None) -> timedelta | None:
+    minutes = _number(text)
+    if minutes is None or timedelta(minutes=minutes) > MAX_LIMIT:
+        return None
+    return timedelta(minutes=minutes)
+
+
+def settings_from_form(form: SettingsForm) -> UserSettings | dict[str, str]:
+    """The settings the form asks for, or what is wrong with it, by block id.
+
+    With the summary switched off its time and days are kept as they are (even none), so that
+    switching it on again finds them; only a summary that is on needs a day and a time.
+    """
+    errors: dict[str, str] = {}
+    numbers = (_number(day) for day in form.days)
+    days = frozenset(day for day in numbers if day is not None and day < len(DAY_NAMES))
+    at = _parse_time(form.time)
+    limit = _limit(form.limit)
+    if form.summary and not days:
+        errors[ids.SUMMARY_DAYS_INPUT[0]] = NO_DAYS
+    if form.summary and at is None:
+        errors[ids.SUMMARY_TIME_INPUT[0]] = NO_TIME
+    if limit is None:
+        errors[ids.TIMER_LIMIT_INPUT[0]] = BAD_LIMIT
+    if limit is None or errors:
+        return errors
+    return UserSettings(
+        summary_enabled=form.summary,
+        summary_time=at or UserSettings.summary_time,
+        summary_days=days,
+        timer_limit=limit,
+    )
+
+
+def settings_saved_message(settings: UserSettings) -> Message:
+    """The confirmation where ``/track settings`` was typed (the Home tab shows them anyway)."""
+    summary, reminder = summary_words(settings), reminder_words(settings)
+    return Message(
+        text=f"Settings saved. {summary}. {reminder}.",
+        blocks=(
+            section(f":white_check_mark: Settings saved. {summary}. {reminder}."),
+            context("Change them with `/track settings` or in the app's Home tab."),
+        ),
+    )

@@ -1,0 +1,61 @@
+"""The settings modal's submission: check the fields, close, save, show the new settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.blocks import Message, ids
+from bot.blocks.messages import not_linked
+from bot.blocks.settings import (
+    SUMMARY_ON,
+    SettingsForm,
+    settings_from_form,
+    settings_saved_message,
+)
+from bot.storage.accounts import UserSettings
+from handlers.common import reporting_failures, send_privately, services, user_key
+from handlers.home import publish_home
+from handlers.views.state import input_value
+
+
+def _chosen(view: dict[str, Any], field: tuple[str, str]) -> tuple[str, ...]:
+    options = input_value(view, field).get("selected_options") or []
+    return tuple(str(option.get("value") or "") for option in options)
+
+
+def read_form(view: dict[str, Any]) -> SettingsForm:
+    limit = input_value(view, ids.TIMER_LIMIT_INPUT).get("selected_option") or {}
+    return SettingsForm(
+        summary=SUMMARY_ON in _chosen(view, ids.SUMMARY_INPUT),
+        time=input_value(view, ids.SUMMARY_TIME_INPUT).get("selected_time"),
+        days=_chosen(view, ids.SUMMARY_DAYS_INPUT),
+        limit=limit.get("value"),
+    )
+
+
+async def settings_submission(
+    ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    checked = settings_from_form(read_form(view))
+    if not isinstance(checked, UserSettings):
+        await ack(response_action="errors", errors=checked)
+        return
+    await ack()
+    svc, key = services(context), user_key(context)
+    # Set when the modal came from /track settings in a channel, where the user is told. From
+    # the Home tab there is none: the refreshed Home, showing the new settings, is the answer.
+    channel = view.get("private_metadata") or None
+
+    async def tell(message: Message) -> None:
+        await send_privately(client, key.user_id, channel, message)
+
+    async with reporting_failures(tell):
+        if not await svc.accounts.save_settings(key, checked):
+            await tell(not_linked())
+            return
+        if channel:
+            await tell(settings_saved_message(checked))
+        await publish_home(client, svc, key)
