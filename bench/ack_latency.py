@@ -64,6 +64,12 @@ def main() -> None:
                 replies: list[float] = []
                 for started, response_url in sent:
                     replies.append(app.wait_for_post(response_url, timeout=60).at - started)
+                # Let the work that follows each reply (Home tab refreshes) finish before the
+                # servers stop, so that shutdown cancels nothing.
+                seen = -1
+                while seen != len(fake_tt.requests):
+                    seen = len(fake_tt.requests)
+                    time.sleep(args.latency * 2 + 0.5)
             finally:
                 app.close()
 
