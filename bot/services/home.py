@@ -53,20 +53,20 @@ class HomeService:
         )
         today = local_day(self._clock(), zone_or_utc(link.time_zone))
         period = Period(today, today, f"Today · {today:%a %d %b %Y}")
-        # return_exceptions: one failed call must not leave the other running unobserved.
+        # return_exceptions: one failed call must not leave the other running unobserved, and
+        # what the other found is still worth showing.
         status, report = await asyncio.gather(
             self._timers.status(link), self._reports.report(link, period), return_exceptions=True
         )
-        for outcome in (status, report):
-            if isinstance(outcome, TrackingTimeError):
-                return replace(
-                    state,
-                    status=status if isinstance(status, TimerStatus) else None,
-                    today=report if isinstance(report, Report) else None,
-                    error=outcome.user_message,
-                    reconnect=isinstance(outcome, InvalidCredentials),
-                )
-            if isinstance(outcome, BaseException):
-                raise outcome
-        assert isinstance(status, TimerStatus) and isinstance(report, Report)
-        return replace(state, status=status, today=report)
+        failures = [o for o in (status, report) if isinstance(o, BaseException)]
+        unexpected = [f for f in failures if not isinstance(f, TrackingTimeError)]
+        if unexpected:
+            raise unexpected[0]
+        failure = next(iter(failures), None)
+        return replace(
+            state,
+            status=status if isinstance(status, TimerStatus) else None,
+            today=report if isinstance(report, Report) else None,
+            error=failure.user_message if isinstance(failure, TrackingTimeError) else None,
+            reconnect=isinstance(failure, InvalidCredentials),
+        )

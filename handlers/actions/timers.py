@@ -54,10 +54,10 @@ async def as_linked_user(
     """Run ``step`` for the clicking user and answer where the button was.
 
     In a message, ``step``'s message replaces it (or follows it, ``replace=False``). In the Home
-    tab the refreshed Home is the answer and the message is dropped; a failure still comes, as a
-    direct message, so it is never silent. After a step that went through, the Home is
-    published again (last, so the reply is not kept waiting) unless ``refresh_home`` is off for
-    a step that changes nothing.
+    tab the refreshed Home is the answer and the message is dropped; a failure (TrackingTime's,
+    or ours) still comes, as a direct message, so it is never silent. After a step that went
+    through, the Home is published again (last, so the reply is not kept waiting) unless
+    ``refresh_home`` is off for a step that changes nothing.
     """
     svc, key = services(click.context), user_key(click.context)
 
