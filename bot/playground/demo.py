@@ -23,6 +23,7 @@ class DemoUser:
     email: str
     app_password: str
     linked: bool  # already connected when the playground starts
+    admin: bool = False  # a workspace admin (may choose the team digest's channel)
 
 
 DANA = DemoUser(
@@ -32,6 +33,7 @@ DANA = DemoUser(
     "dana@northwind.example",
     "dana-demo-app-password-7f3k",
     linked=True,
+    admin=True,
 )
 SAM = DemoUser(
     SlackUser(TEAM_ID, "U0SAM", "sam"),
@@ -73,7 +75,12 @@ def seed_demo(fake_tt: FakeTrackingTime, fake_slack: FakeSlack, today: date) -> 
     tt_users = {}
     for user in USERS.values():
         fake_slack.add_user(
-            TEAM_ID, user.slack.user_id, user.real_name, tz=user.time_zone, email=user.email
+            TEAM_ID,
+            user.slack.user_id,
+            user.real_name,
+            tz=user.time_zone,
+            email=user.email,
+            is_admin=user.admin,
         )
         first, last = user.real_name.split(" ", 1)
         tt_users[user.slack.name] = fake_tt.add_user(

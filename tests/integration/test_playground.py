@@ -138,3 +138,23 @@ click 1
     assert f"Logged 1h 30m on Design review · Mobile app, {yesterday:%a %d %b} 09:00-10:30" in out
     assert "Yesterday · " in out and "— wireframes" in out
     assert "Undone: the entry was deleted from TrackingTime." in out
+
+
+def test_home_tab_settings_and_digest_in_the_playground(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script="""home
+/track start standup
+/track settings
+set Send it at 18:00
+submit
+/track digest <#C0TEAM|team-time>
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "╭─ Home" in out and "Connected as" in out
+    assert "Standup · Internal" in out
+    assert "Daily summary at 18:00" in out  # the refreshed Home shows the new setting
+    assert "team-time" in out or "C0TEAM" in out
