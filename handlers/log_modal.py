@@ -15,9 +15,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.entries import log_modal
+from bot.blocks.views import connect_modal
 from bot.services.clock import local_day
 from bot.services.container import Services
-from bot.storage import Link
+from bot.storage import Link, SlackUserKey
 from bot.trackingtime import TrackingTimeError
 from bot.trackingtime.timefmt import zone_or_utc
 
@@ -60,3 +61,16 @@ async def open_log_modal(
     except SlackApiError as error:
         log.info("log modal not filled: %s", error.response.get("error"))
     return view
+
+
+async def link_or_connect(
+    client: AsyncWebClient, services: Services, key: SlackUserKey, trigger_id: str
+) -> Link | None:
+    """The user's link; without one, the Connect modal opens instead and ``None`` comes back.
+
+    Shortcuts and Home or DM buttons have no channel to reply in, so connecting is the answer.
+    """
+    link = await services.accounts.get(key)
+    if link is None:
+        await client.views_open(trigger_id=trigger_id, view=connect_modal())
+    return link

@@ -18,14 +18,13 @@ from bot.blocks.entries import (
 )
 from bot.blocks.messages import failure
 from bot.blocks.reports import parse_more_value, report_message
-from bot.blocks.views import connect_modal
 from bot.services.container import Services
 from bot.services.entries import Entry, Kept
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.actions.timers import STALE_BUTTON, Click, as_linked_user, button_value
 from handlers.common import services, user_key
-from handlers.log_modal import open_log_modal
+from handlers.log_modal import link_or_connect, open_log_modal
 
 
 async def undo_entry(
@@ -108,9 +107,8 @@ async def open_log_modal_button(
 ) -> None:
     await ack()
     svc = services(context)
-    link = await svc.accounts.get(user_key(context))
+    link = await link_or_connect(client, svc, user_key(context), body["trigger_id"])
     if link is None:
-        await client.views_open(trigger_id=body["trigger_id"], view=connect_modal())
         return
     channel_id = (body.get("channel") or {}).get("id")
     await open_log_modal(client, svc, link, body["trigger_id"], channel_id=channel_id)

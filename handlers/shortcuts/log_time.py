@@ -10,9 +10,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.format import truncate
-from bot.blocks.views import connect_modal
 from handlers.common import services, user_key
-from handlers.log_modal import open_log_modal
+from handlers.log_modal import link_or_connect, open_log_modal
 
 log = logging.getLogger(__name__)
 QUOTE_LIMIT = 500  # of the message's text, in the notes
@@ -23,9 +22,8 @@ async def log_time_shortcut(
 ) -> None:
     await ack()
     svc = services(context)
-    link = await svc.accounts.get(user_key(context))
-    if link is None:  # no channel to answer in: connecting is the useful next step
-        await client.views_open(trigger_id=body["trigger_id"], view=connect_modal())
+    link = await link_or_connect(client, svc, user_key(context), body["trigger_id"])
+    if link is None:
         return
     await open_log_modal(client, svc, link, body["trigger_id"])
 
@@ -35,9 +33,8 @@ async def log_message_shortcut(
 ) -> None:
     await ack()
     svc = services(context)
-    link = await svc.accounts.get(user_key(context))
+    link = await link_or_connect(client, svc, user_key(context), body["trigger_id"])
     if link is None:
-        await client.views_open(trigger_id=body["trigger_id"], view=connect_modal())
         return
     message = body.get("message") or {}
     channel_id = (body.get("channel") or {}).get("id")
