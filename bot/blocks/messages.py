@@ -133,7 +133,7 @@ def help_message(unknown: Unknown | None = None) -> Message:
 
 def invalid_input(problem: str, example: str) -> Message:
     return Message(
-        text=f"{problem} Example: {example}",
+        text=escape(f"{problem} Example: {example}"),
         blocks=(section(f":warning: {escape(problem)}"), context(f"Example: `{example}`")),
     )
 
@@ -145,7 +145,7 @@ def failure(user_message: str, *, reconnect: bool = False) -> Message:
         blocks.append(
             ActionsBlock(elements=[button("Reconnect TrackingTime", ids.OPEN_CONNECT, "connect")])
         )
-    return Message(text=user_message, blocks=tuple(blocks))
+    return Message(text=escape(user_message), blocks=tuple(blocks))
 
 
 def status_message(status: TimerStatus, zone: tzinfo) -> Message:

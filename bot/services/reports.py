@@ -50,7 +50,10 @@ def parse_period(text: str, today: date) -> Period | LogError:
         )
     day = parse_day(words or "today", today)
     if isinstance(day, LogError):
-        return LogError("day", day.problem, REPORT_EXAMPLE)
+        problem = day.problem
+        if "future" in problem:  # the logging grammar's words; a report says it its own way
+            problem = f"“{text}” is still to come, so nothing is tracked on it yet."
+        return LogError("day", problem, REPORT_EXAMPLE)
     if day is None:
         return LogError("day", f"I can't show “{text}”: ask for {PERIOD_HELP}.", REPORT_EXAMPLE)
     name = {today: "Today", today - timedelta(days=1): "Yesterday"}.get(day, f"{day:%A}")
