@@ -46,9 +46,8 @@ def main() -> None:
     with fake_tt.serve() as tt_server, fake_slack.serve() as slack_server:
         seed(fake_tt, fake_slack)
         with tempfile.TemporaryDirectory() as folder:
-            app = AppHarness(
-                Path(folder) / "bench.db", fake_slack, slack_server.api_url, tt_server.api_url
-            )
+            database_url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            app = AppHarness(database_url, fake_slack, slack_server.api_url, tt_server.api_url)
             try:
                 connect(app, ALICE, ALICE_PASSWORD)
                 fake_tt.latency = args.latency

@@ -9,6 +9,7 @@ import pytest
 
 from bot.fakes.slack import FakeSlack, FakeSlackServer
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
+from tests.support.databases import app_database
 from tests.support.harness import AppHarness
 from tests.support.seed import Seeded, seed
 
@@ -54,8 +55,9 @@ def app(
     fake_slack_server: tuple[FakeSlack, FakeSlackServer],
     fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer],
 ) -> Iterator[AppHarness]:
-    harness = AppHarness(
-        tmp_path / "app.db", fake_slack, fake_slack_server[1].api_url, fake_tt_server[1].api_url
-    )
-    yield harness
-    harness.close()
+    with app_database(tmp_path) as database_url:
+        harness = AppHarness(
+            database_url, fake_slack, fake_slack_server[1].api_url, fake_tt_server[1].api_url
+        )
+        yield harness
+        harness.close()

@@ -17,8 +17,8 @@ from bot.crypto import Keyring, generate_key
 from bot.fakes.slack import FakeSlack, FakeSlackServer
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.storage import AccountStore, Database, Link, SlackUserKey, upgrade_schema
-from tests.storage.conftest import _isolated_postgres_url
 from tests.support.paths import PROJECT_ROOT
+from tests.support.postgres import isolated_postgres_url
 
 TEAM = "T0WORKERS"
 TOKEN = "xoxb-workers"
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    async with _isolated_postgres_url() as url:
+    async with isolated_postgres_url() as url:
         await asyncio.to_thread(upgrade_schema, url)
         yield url
 

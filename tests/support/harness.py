@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,19 +26,20 @@ from bot.fakes.slack_requests import (
 from bot.settings import Settings, load_settings
 from bot.storage import upgrade_schema
 from bot.web import create_web_app
+from tests.support.databases import Peek
 from tests.support.seed import BOT_TOKEN
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
 
-def app_settings(db_file: Path, slack_api_url: str, tt_api_url: str, keys: str) -> Settings:
+def app_settings(database_url: str, slack_api_url: str, tt_api_url: str, keys: str) -> Settings:
     return load_settings(
         {
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_API_URL": slack_api_url,
             "TRACKINGTIME_API_URL": tt_api_url,
-            "DATABASE_URL": f"sqlite:///{db_file}",
+            "DATABASE_URL": database_url,
             "ENCRYPTION_KEYS": keys,
         },
         need_slack=True,
@@ -49,19 +48,23 @@ def app_settings(db_file: Path, slack_api_url: str, tt_api_url: str, keys: str) 
 
 
 class AppHarness:
-    """One running app with its own SQLite database."""
+    """One running app with its own database (SQLite, or PostgreSQL: see
+    :mod:`tests.support.databases`)."""
 
-    def __init__(self, db_file: Path, fake_slack: FakeSlack, slack_api_url: str, tt_api_url: str):
-        self.db_file = db_file
+    def __init__(
+        self, database_url: str, fake_slack: FakeSlack, slack_api_url: str, tt_api_url: str
+    ):
         self.fake_slack = fake_slack
-        self.settings = app_settings(db_file, slack_api_url, tt_api_url, generate_key())
+        self.settings = app_settings(database_url, slack_api_url, tt_api_url, generate_key())
         upgrade_schema(self.settings.database_url)
         self.server = BackgroundServer(create_web_app(self.settings)).start()
         self.slack = SignedSlack(self.server.url, SIGNING_SECRET)
+        self._peek = Peek(self.settings.database_url)
 
     def close(self) -> None:
         self.slack.close()
         self.server.stop()
+        self._peek.close()
 
     # Requests -----------------------------------------------------------------------------
 
@@ -214,9 +217,8 @@ class AppHarness:
 
     # State -------------------------------------------------------------------------------
 
-    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.db_file) as connection:
-            return connection.execute(sql, params).fetchall()
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self._peek.rows(sql)
 
     def wait_for_view_update(
         self, view_id: str, count: int = 1, timeout: float = 5.0
