@@ -28,6 +28,7 @@ from bot.services.container import Services
 from bot.services.digest import send_digests
 from bot.services.entries import RETRYABLE, Logged, entry_from_json
 from bot.services.summaries import summary_due, timer_overdue
+from bot.slack_clients import TeamClients, team_clients
 from bot.storage import Link, SlackUserKey
 from bot.storage.deliveries import FORGOTTEN_TIMER, SUMMARY
 from bot.storage.pending import Claimed
@@ -71,14 +72,14 @@ class Worker:
     def __init__(
         self,
         services: Services,
-        slack: AsyncWebClient,
+        slack: AsyncWebClient | TeamClients,
         clock: Clock = system_clock,
         *,
         concurrency: int = CONCURRENCY,
         sends_per_second: float = SENDS_PER_SECOND_PER_WORKSPACE,
     ):
         self._services = services
-        self._slack = slack
+        self._clients = team_clients(slack)
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
         self._pacer = Pacer(sends_per_second)
@@ -94,7 +95,7 @@ class Worker:
 
     async def send_digests(self) -> int:
         """Each workspace's team digest that is due, posted once."""
-        return await send_digests(self._services, self._slack, self._clock())
+        return await send_digests(self._services, self._clients, self._clock())
 
     async def send_summaries(self, links: list[Link] | None = None) -> int:
         """Send the daily summaries that are due and not yet sent; returns how many were sent."""
@@ -168,7 +169,10 @@ class Worker:
         """A direct message, paced per workspace; ``False`` when Slack refused it."""
         await self._pacer.wait(key.team_id)
         try:
-            await self._slack.chat_postMessage(channel=key.user_id, **message.to_dict())
+            client = await self._clients.for_team(key.enterprise_id, key.team_id)
+            if client is None:  # the app has left that workspace
+                return False
+            await client.chat_postMessage(channel=key.user_id, **message.to_dict())
         except SlackApiError as error:
             log.warning("could not DM %s: %s", key.user_id, error.response.get("error"))
             return False

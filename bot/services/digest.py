@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks.digest import digest_message
 from bot.services.container import Services
 from bot.services.reports import Period, ReportService
+from bot.slack_clients import TeamClients, team_clients
 from bot.storage import Link, SlackUserKey
 from bot.storage.deliveries import DIGEST
 from bot.storage.models import TeamSettings
@@ -205,20 +206,24 @@ async def team_day(
 
 
 async def send_digests(
-    services: Services, slack: AsyncWebClient, now: datetime, concurrency: int = 10
+    services: Services,
+    slack: AsyncWebClient | TeamClients,
+    now: datetime,
+    concurrency: int = 10,
 ) -> int:
     """One worker round: post each due digest once; returns how many were posted.
 
     One workspace's failure is logged and leaves the others unaffected; its digest is tried
     again in a later round.
     """
+    clients = team_clients(slack)
     posted = 0
     for row in await services.team_settings.digests():
         day = digest_due(row, now)
         if day is None:
             continue
         try:
-            posted += await _send_digest(services, slack, row, day, now, concurrency)
+            posted += await _send_digest(services, clients, row, day, now, concurrency)
         except Exception:
             log.exception("digest for team %s failed", row.team_id)
     return posted
@@ -226,7 +231,7 @@ async def send_digests(
 
 async def _send_digest(
     services: Services,
-    slack: AsyncWebClient,
+    clients: TeamClients,
     row: TeamSettings,
     day: date,
     now: datetime,
@@ -241,6 +246,10 @@ async def _send_digest(
     if not await services.deliveries.claim(key, DIGEST, period, now, LEASE):
         return False  # sent already, or another worker is on it
     try:
+        slack = await clients.for_team(row.enterprise_id or None, row.team_id)
+        if slack is None:  # the app has left the workspace; its data goes with it
+            await services.deliveries.release(key, DIGEST, period)
+            return False
         team = await team_day(services, row, day, now, concurrency)
         message = digest_message(team, zone_or_utc(row.digest_time_zone))
         await slack.chat_postMessage(channel=row.digest_channel, **message.to_dict())
