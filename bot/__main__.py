@@ -91,7 +91,7 @@ def socket(_: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     from bot.services.container import Services
-    from bot.slack_app import slack_client
+    from bot.slack_app import team_clients_for
     from bot.worker import Worker
 
     settings = load_settings(need_encryption=True, need_bot_token=True)
@@ -103,7 +103,7 @@ def worker(args: argparse.Namespace) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         services = Services.create(settings)
-        worker = Worker(services, slack_client(settings), *([clock] if clock else []))
+        worker = Worker(services, team_clients_for(settings, services), *([clock] if clock else []))
         log.info("worker started (%s)", _db_kind(settings))
         try:
             if args.once:

@@ -40,6 +40,11 @@ class Settings:
     port: int = DEFAULT_PORT
 
     @property
+    def oauth(self) -> bool:
+        """Installed into workspaces through "Add to Slack" (each has its own bot token)."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
     def has_slack_credentials(self) -> bool:
         """Whether any Slack setting is present (the bare run command decides on this)."""
         return bool(self.slack_signing_secret or self.slack_bot_token or self.slack_client_id)
@@ -150,16 +155,19 @@ def load_settings(
     )
 
     slack_app = need_slack or need_socket
-    if slack_app and bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+    if (slack_app or need_bot_token) and bool(settings.slack_client_id) != bool(
+        settings.slack_client_secret
+    ):
         missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
         raise SettingsError(
             f"{missing} is not set; OAuth installs need both SLACK_CLIENT_ID and "
             "SLACK_CLIENT_SECRET from your app's Basic Information page"
         )
-    if (slack_app or need_bot_token) and not settings.slack_bot_token:
+    if (slack_app or need_bot_token) and not settings.slack_bot_token and not settings.oauth:
         raise SettingsError(
             "SLACK_BOT_TOKEN is not set; install the app to your workspace and copy the Bot "
-            "User OAuth Token (xoxb-…) from its OAuth & Permissions page"
+            "User OAuth Token (xoxb-…) from its OAuth & Permissions page (or set "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install it with OAuth)"
         )
     if need_slack and not settings.slack_signing_secret:
         raise SettingsError(

@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -17,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 import handlers
 from bot.services.container import Services
 from bot.settings import Settings
+from bot.slack_clients import InstalledWorkspaceClients, SingleWorkspaceClients, TeamClients
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -37,11 +40,60 @@ def slack_client(settings: Settings) -> AsyncWebClient:
     )
 
 
+# The bot scopes manifest.yml declares (a test keeps the two the same).
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:write", "users:read")
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# Bolt refreshes a rotating token this long before it expires, while handling a request.
+TOKEN_REFRESH_MINUTES = 120
+
+
+def oauth_settings(
+    settings: Settings, services: Services, client: AsyncWebClient
+) -> AsyncOAuthSettings:
+    """ "Add to Slack" into any workspace: installations and OAuth states in our database, with
+    the tokens encrypted; tokens refreshed through ``client`` (``SLACK_API_URL``), because the
+    authorizer Bolt makes by default would call slack.com whatever the settings say."""
+    oauth = AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=services.installations,
+        installation_store_bot_only=True,
+        state_store=services.oauth_states,
+        token_rotation_expiration_minutes=TOKEN_REFRESH_MINUTES,
+    )
+    oauth.authorize = AsyncInstallationStoreAuthorize(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        installation_store=services.installations,
+        token_rotation_expiration_minutes=TOKEN_REFRESH_MINUTES,
+        bot_only=True,
+        client=client,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    return oauth
+
+
+def team_clients_for(settings: Settings, services: Services) -> TeamClients:
+    """The worker's Slack clients: the bot token's, or each installed workspace's own."""
+    client = slack_client(settings)
+    if not settings.oauth:
+        return SingleWorkspaceClients(client)
+    return InstalledWorkspaceClients(
+        services.installations, client, settings.slack_client_id, settings.slack_client_secret
+    )
+
+
 def build_app(settings: Settings, services: Services) -> AsyncApp:
-    """The Bolt app for one workspace (``SLACK_BOT_TOKEN``)."""
+    """The Bolt app: for one workspace (``SLACK_BOT_TOKEN``) or installed with OAuth."""
+    client = slack_client(settings)
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret,
-        client=slack_client(settings),
+        client=client,
+        oauth_settings=oauth_settings(settings, services, client) if settings.oauth else None,
         logger=logging.getLogger("slack_bolt"),
     )
 

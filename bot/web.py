@@ -1,7 +1,8 @@
 """The HTTP entry point: Bolt behind Starlette, served by uvicorn.
 
 ``POST /slack/events`` takes every Slack request (commands, interactivity, options, events);
-``GET /healthz`` says whether the process and its database answer.
+``GET /healthz`` says whether the process and its database answer; with OAuth,
+``GET /slack/install`` and ``GET /slack/oauth_redirect`` install the app into a workspace.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.routing import Route
 from bot import __version__
 from bot.services.container import Services
 from bot.settings import Settings
-from bot.slack_app import build_app
+from bot.slack_app import INSTALL_PATH, REDIRECT_PATH, build_app
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,13 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
         yield
         await services.aclose()
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if settings.oauth:  # "Add to Slack": Bolt's install page and OAuth redirect
+        routes += [
+            Route(INSTALL_PATH, slack_events, methods=["GET"]),
+            Route(REDIRECT_PATH, slack_events, methods=["GET"]),
+        ]
+    return Starlette(routes=routes, lifespan=lifespan)

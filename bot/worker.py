@@ -87,6 +87,7 @@ class Worker:
 
     async def round(self) -> None:
         """Everything that is due now."""
+        await self._services.oauth_states.purge_expired(self._clock())
         await self.retry_pending()
         links = await self._services.accounts.all_links()
         await self.send_summaries(links)

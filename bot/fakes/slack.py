@@ -11,6 +11,7 @@ What it models, in Slack's response shapes (checked against the samples in
   ``invalid_auth`` (HTTP 200, as Slack does);
 * arguments as query string, form body or JSON body, merged; JSON-string ``blocks``, ``view``,
   ``attachments`` and ``metadata`` are decoded, so recorded calls look the same however they came;
+* Slack's OAuth v2 install and token rotation (``oauth.v2.access``, see below);
 * ``auth.test``, ``chat.postMessage``, ``chat.postEphemeral``, ``chat.update``, ``chat.delete``,
   ``conversations.open``, ``users.info``, ``views.open``, ``views.push``, ``views.update``,
   ``views.publish``; any other method → ``unknown_method``;
@@ -28,10 +29,23 @@ Deliberately left out (documented so tests do not rely on them): Slack's normali
 submitted views and blocks (it would add ``block_id`` s and ``emoji`` flags; the fake echoes them
 verbatim), view ``state`` values (always ``{"values": {}}``), work-object/unfurl view fields
 (``entity_url``, ``external_ref``, ``app_unfurl_url``, ``message_ts``, ``thread_ts``,
-``channel``), ``expires_in`` in ``auth.test`` (token rotation), ``has_2fa``/``is_stranger`` and
+``channel``), ``has_2fa``/``is_stranger`` and
 custom-avatar/guest/bot-only profile fields in ``users.info`` for human users, the 30-minute
 lifetime of ``response_url`` s, channel membership and channel names (any ``C…``/``G…`` id is a
 channel the bot may post to).
+
+OAuth v2: :meth:`FakeSlack.set_app` registers the app's ``client_id``/``client_secret``;
+:meth:`FakeSlack.approve_install` stands in for a user clicking "Allow" and returns the one-time
+``code`` the app exchanges at ``oauth.v2.access`` (credentials by HTTP Basic auth, as slack_sdk
+sends them, or as ``client_id``/``client_secret`` arguments). The exchange creates the team if
+needed and issues a fresh bot token; ``rotate_tokens=True`` adds ``refresh_token``/``expires_in``
+and gives ``xoxe.xoxb-1-…`` tokens, as Slack does with token rotation on. ``auth.test`` then also
+answers ``expires_in``. Stricter than Slack, on purpose, so tests prove what they claim: a refresh
+ends the previous access token at once (``token_expired``; Slack keeps it until its own expiry),
+and a re-install always issues a new token and ends the old one (``invalid_auth``; Slack may hand
+back the same token). :meth:`FakeSlack.expire_token` and :meth:`FakeSlack.revoke_team` end tokens
+on demand. ``client_secret``, ``code`` and ``refresh_token`` are recorded in ``args`` as ``***``.
+Left out: user tokens (``user_scope``), ``incoming_webhook``, org-wide installs, ``state``.
 
 Threads: the server runs on its own thread and event loop (see :mod:`bot.fakes.server`) while the
 test reads and mutates the fake from another. All state lives behind one ``threading.Lock``; the
@@ -44,6 +58,8 @@ arrived (the ``wait_for_*`` helpers return snapshots taken under the lock).
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import copy
 import json
@@ -68,6 +84,9 @@ from bot.fakes.server import BackgroundServer
 
 #: Arguments Slack takes as JSON-encoded strings in form posts; decoded before recording.
 JSON_ARGS = ("blocks", "view", "attachments", "metadata")
+
+#: Arguments recorded as ``***``: the fake's recordings end up in assertion messages and logs.
+SECRET_ARGS = ("client_secret", "code", "refresh_token")
 
 #: How many posts one ``response_url`` accepts (Slack: "up to 5 times within 30 minutes").
 RESPONSE_URL_MAX_POSTS = 5
@@ -141,6 +160,7 @@ class _Team:
     bot_user_id: str
     bot_id: str
     app_id: str
+    scope: str = "commands,chat:write"
 
     @property
     def domain(self) -> str:
@@ -163,6 +183,21 @@ class _User:
 class _Trigger:
     issued_at: float
     view_id: str | None
+    used: bool = False
+
+
+@dataclass
+class _Grant:
+    """What one click on "Allow" approved; ``oauth.v2.access`` turns it into a token once."""
+
+    team_id: str
+    user_id: str
+    team_name: str
+    enterprise_id: str | None
+    rotate_tokens: bool
+    scopes: str
+    redirect_uri: str | None
+    issued_at: float
     used: bool = False
 
 
@@ -239,6 +274,10 @@ class FakeSlack:
             "views.update": self._views_update,
             "views.publish": self._views_publish,
         }
+        # Methods the app calls with its client credentials instead of a token.
+        self._app_methods: dict[
+            str, Callable[[dict[str, Any], tuple[str, str] | None], dict[str, Any]]
+        ] = {"oauth.v2.access": self._oauth_v2_access}
         self.url: str | None = None
         self._reset_state()
 
@@ -271,6 +310,11 @@ class FakeSlack:
         self._home_owner: dict[str, tuple[str, str]] = {}  # view id -> (team, user)
         self._forced: dict[str, deque[_Forced]] = {}
         self._rate_windows: dict[tuple[str, str], deque[float]] = {}
+        self._app_credentials: tuple[str, str] | None = None
+        self._grants: dict[str, _Grant] = {}  # code -> grant
+        self._refresh_tokens: dict[str, str] = {}  # live refresh token -> team id
+        self._expired_tokens: dict[str, str] = {}  # access token -> team id
+        self._token_deadlines: dict[str, float] = {}  # rotating access token -> monotonic expiry
 
         self.calls: list[SlackCall] = []
         self.responses: list[ResponsePost] = []
@@ -287,6 +331,10 @@ class FakeSlack:
         self.rate_limit_window: float = 60.0
         #: Seconds every answer is delayed by (``asyncio.sleep`` on the server's loop).
         self.latency: float = 0.0
+        #: Seconds an OAuth ``code`` stays exchangeable (Slack: 10 minutes).
+        self.code_ttl: float = 600.0
+        #: ``expires_in`` of rotating tokens, enforced too (Slack: 12 h).
+        self.token_ttl: int = 43200
 
     # ------------------------------------------------------------------ serving
 
@@ -318,28 +366,99 @@ class FakeSlack:
     ) -> None:
         """Register a workspace whose bot token the fake accepts; its bot user is added too."""
         with self._lock:
-            n = len(self._teams) + 1
-            team = _Team(
-                team_id=team_id,
-                bot_token=bot_token,
-                name=name,
-                enterprise_id=enterprise_id,
-                bot_user_id=bot_user_id,
-                bot_id=f"B{n:08d}",
-                app_id=f"A{n:08d}",
-            )
-            self._teams[team_id] = team
+            self._register_team(team_id, bot_token, name, enterprise_id, bot_user_id)
+
+    def _register_team(
+        self,
+        team_id: str,
+        bot_token: str | None,
+        name: str,
+        enterprise_id: str | None,
+        bot_user_id: str,
+    ) -> _Team:
+        """Create the team and its bot user; ``bot_token=None`` leaves the token to the caller."""
+        n = len(self._teams) + 1
+        team = _Team(
+            team_id=team_id,
+            bot_token=bot_token or "",
+            name=name,
+            enterprise_id=enterprise_id,
+            bot_user_id=bot_user_id,
+            bot_id=f"B{n:08d}",
+            app_id=f"A{n:08d}",
+        )
+        self._teams[team_id] = team
+        if bot_token is not None:
             self._teams_by_token[bot_token] = team
-            self._users[(team_id, bot_user_id)] = _User(
+        self._users[(team_id, bot_user_id)] = _User(
+            team_id,
+            bot_user_id,
+            "TrackingTime",
+            "America/Los_Angeles",
+            False,
+            False,
+            None,
+            True,
+        )
+        return team
+
+    # ------------------------------------------------------------------ OAuth v2
+
+    def set_app(self, client_id: str, client_secret: str) -> None:
+        """Register the app credentials ``oauth.v2.access`` checks (none set: every call fails)."""
+        with self._lock:
+            self._app_credentials = (client_id, client_secret)
+
+    def approve_install(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        team_name: str = "Acme",
+        enterprise_id: str | None = None,
+        rotate_tokens: bool = False,
+        scopes: str = "commands,chat:write",
+        redirect_uri: str | None = None,
+    ) -> str:
+        """What the user clicking "Allow" gives the app: a one-time ``code``, valid
+        :attr:`code_ttl` seconds, for ``oauth.v2.access``.
+
+        Nothing changes until the exchange: it creates the team (as :meth:`add_team` would) or
+        replaces its token, and registers ``user_id`` as a user of it. ``redirect_uri``, if
+        given, must be sent again with the exchange (``bad_redirect_uri``), as in Slack.
+        """
+        with self._lock:
+            self._seq += 1
+            code = f"{self._seq}.{secrets.randbelow(10**12):012d}.{secrets.token_hex(32)}"
+            self._grants[code] = _Grant(
                 team_id,
-                bot_user_id,
-                "TrackingTime",
-                "America/Los_Angeles",
-                False,
-                False,
-                None,
-                True,
+                user_id,
+                team_name,
+                enterprise_id,
+                rotate_tokens,
+                scopes,
+                redirect_uri,
+                time.monotonic(),
             )
+            return code
+
+    def expire_token(self, token: str) -> None:
+        """Make a working access token answer ``token_expired`` from now on.
+
+        Tests use it to prove the app refreshes before use rather than on failure.
+        """
+        with self._lock:
+            if token not in self._teams_by_token:
+                raise KeyError(f"unknown or already dead token {token[:10]!r}…")
+            self._expire(token)
+
+    def revoke_team(self, team_id: str) -> None:
+        """Uninstall the app from ``team_id``: its access tokens answer ``invalid_auth`` and its
+        refresh tokens ``invalid_refresh_token``; users, views and messages stay."""
+        with self._lock:
+            if team_id not in self._teams:
+                raise KeyError(f"unknown team {team_id!r}")
+            self._forget_tokens(team_id)
 
     def add_user(
         self,
@@ -488,6 +607,7 @@ class FakeSlack:
         elif raw:
             args.update(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
         header_token = _bearer(request.headers.get("authorization"))
+        basic = _basic(request.headers.get("authorization"))
         arg_token = args.pop("token", None)
         token = header_token or (str(arg_token) if arg_token else None)
         for name in JSON_ARGS:
@@ -500,13 +620,13 @@ class FakeSlack:
             if body_error is not None:
                 reply = _Reply({"ok": False, "error": body_error})
             else:
-                reply = self._dispatch(method, args, token)
+                reply = self._dispatch(method, args, token, basic)
             # Serialise under the lock: the reply shares objects with the stored state.
             payload = json.dumps(reply.body)
             self.calls.append(
                 SlackCall(
                     method,
-                    args,
+                    {k: "***" if k in SECRET_ARGS else v for k, v in args.items()},
                     token,
                     time.monotonic(),
                     reply.body.get("error"),
@@ -552,7 +672,13 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ dispatch (lock held)
 
-    def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> _Reply:
+    def _dispatch(
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        basic: tuple[str, str] | None = None,
+    ) -> _Reply:
         forced = self._forced.get(method)
         if forced:
             f = forced.popleft()
@@ -561,11 +687,19 @@ class FakeSlack:
                     {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(f.retry_after)}
                 )
             return _Reply({"ok": False, "error": f.error})
+        app_handler = self._app_methods.get(method)
+        if app_handler is not None:
+            return self._answer(lambda: app_handler(args, basic))
         handler = self._methods.get(method)
         if handler is None:
             return _Reply({"ok": False, "error": "unknown_method", "req_method": method})
         if not token:
             return _Reply({"ok": False, "error": "not_authed"})
+        deadline = self._token_deadlines.get(token)
+        if deadline is not None and time.monotonic() >= deadline:
+            self._expire(token)
+        if token in self._expired_tokens:
+            return _Reply({"ok": False, "error": "token_expired"})
         team = self._teams_by_token.get(token)
         if team is None:
             return _Reply({"ok": False, "error": "invalid_auth"})
@@ -574,8 +708,12 @@ class FakeSlack:
             return _Reply(
                 {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(retry_after)}
             )
+        return self._answer(lambda: handler(team, args))
+
+    def _answer(self, run: Callable[[], dict[str, Any]]) -> _Reply:
+        """Run a method handler: its result is ``ok: true``, its ``_ApiError`` Slack's error."""
         try:
-            return _Reply({"ok": True, **handler(team, args)})
+            return _Reply({"ok": True, **run()})
         except _ApiError as e:
             body: dict[str, Any] = {"ok": False, "error": e.error}
             if e.messages:
@@ -597,6 +735,46 @@ class FakeSlack:
         return None
 
     # ------------------------------------------------------------------ helpers (lock held)
+
+    def _expire(self, token: str) -> None:
+        """The live access ``token`` answers ``token_expired`` from now on."""
+        team = self._teams_by_token.pop(token)
+        self._token_deadlines.pop(token, None)
+        self._expired_tokens[token] = team.team_id
+
+    def _forget_tokens(self, team_id: str) -> None:
+        """End every access and refresh token of ``team_id``; they answer as unknown ones."""
+        for tokens in (self._teams_by_token, self._expired_tokens, self._refresh_tokens):
+            for token in [t for t, v in tokens.items() if _team_id_of(v) == team_id]:
+                del tokens[token]
+                self._token_deadlines.pop(token, None)
+
+    def _issue_tokens(self, team: _Team, rotate: bool) -> dict[str, Any]:
+        """A new bot token for ``team`` (plus refresh token if ``rotate``) in Slack's fields."""
+        secret = f"{secrets.randbelow(10**12):012d}-{secrets.randbelow(10**13):013d}"
+        token = f"xoxb-{secret}-{secrets.token_urlsafe(18)}"
+        if rotate:
+            token = f"xoxe.xoxb-1-{secret}-{secrets.token_hex(32)}"
+        team.bot_token = token
+        self._teams_by_token[token] = team
+        issued: dict[str, Any] = {"access_token": token}
+        if rotate:
+            refresh_token = f"xoxe-1-{secrets.token_hex(64)}"
+            self._refresh_tokens[refresh_token] = team.team_id
+            self._token_deadlines[token] = time.monotonic() + self.token_ttl
+            issued.update({"refresh_token": refresh_token, "expires_in": self.token_ttl})
+        return issued
+
+    def _check_client(self, args: dict[str, Any], basic: tuple[str, str] | None) -> None:
+        """HTTP Basic credentials win over ``client_id``/``client_secret`` arguments."""
+        client_id, client_secret = basic or (
+            str(args.get("client_id") or ""),
+            str(args.get("client_secret") or ""),
+        )
+        if self._app_credentials is None or client_id != self._app_credentials[0]:
+            raise _ApiError("invalid_client_id")
+        if not secrets.compare_digest(client_secret, self._app_credentials[1]):
+            raise _ApiError("bad_client_secret")
 
     def _new_id(self, prefix: str) -> str:
         self._seq += 1
@@ -756,7 +934,58 @@ class FakeSlack:
         }
         if team.enterprise_id:
             reply["enterprise_id"] = team.enterprise_id
+        deadline = self._token_deadlines.get(team.bot_token)
+        if deadline is not None:
+            reply["expires_in"] = max(0, math.floor(deadline - time.monotonic()))
         return reply
+
+    def _oauth_v2_access(
+        self, args: dict[str, Any], basic: tuple[str, str] | None
+    ) -> dict[str, Any]:
+        """Install (``code``) or rotate (``refresh_token``); tokenless, so not in ``_methods``."""
+        self._check_client(args, basic)
+        grant_type = args.get("grant_type") or "authorization_code"
+        if grant_type == "refresh_token":
+            return self._refresh(str(args.get("refresh_token") or ""))
+        if grant_type != "authorization_code":
+            raise _ApiError("invalid_grant_type")
+        grant = self._grants.get(str(args.get("code") or ""))
+        if grant is None or grant.used or time.monotonic() - grant.issued_at > self.code_ttl:
+            raise _ApiError("invalid_code")
+        if grant.redirect_uri is not None and args.get("redirect_uri") != grant.redirect_uri:
+            raise _ApiError("bad_redirect_uri")
+        grant.used = True
+        team = self._teams.get(grant.team_id)
+        if team is None:
+            team = self._register_team(
+                grant.team_id, None, grant.team_name, grant.enterprise_id, self._new_id("U")
+            )
+        else:
+            self._forget_tokens(team.team_id)
+            team.name, team.enterprise_id = grant.team_name, grant.enterprise_id
+        team.scope = grant.scopes
+        if (team.team_id, grant.user_id) not in self._users:
+            self._users[(team.team_id, grant.user_id)] = _User(
+                team.team_id,
+                grant.user_id,
+                f"Installer {grant.user_id}",
+                "Europe/Berlin",
+                False,
+                False,
+                None,
+            )
+        issued = self._issue_tokens(team, grant.rotate_tokens)
+        return _oauth_reply(team, issued, {"authed_user": {"id": grant.user_id}})
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        """Rotate: a new access and refresh token; the old access token ends right away."""
+        team_id = self._refresh_tokens.pop(refresh_token, None)
+        if team_id is None:
+            raise _ApiError("invalid_refresh_token")
+        team = self._teams[team_id]
+        if team.bot_token in self._teams_by_token:
+            self._expire(team.bot_token)
+        return _oauth_reply(team, self._issue_tokens(team, rotate=True), {})
 
     def _chat_post_message(self, team: _Team, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(team, args.get("channel"))
@@ -942,6 +1171,42 @@ def _bearer(header: str | None) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return value.strip() or None
+
+
+def _basic(header: str | None) -> tuple[str, str] | None:
+    """``(client_id, client_secret)`` from ``Authorization: Basic …``, as slack_sdk sends them."""
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, _, client_secret = decoded.partition(":")
+    return client_id, client_secret
+
+
+def _team_id_of(value: _Team | str) -> str:
+    return value.team_id if isinstance(value, _Team) else value
+
+
+def _oauth_reply(team: _Team, issued: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """``oauth.v2.access``'s answer in Slack's key order (see the API sample)."""
+    enterprise = {"id": team.enterprise_id, "name": team.name} if team.enterprise_id else None
+    reply: dict[str, Any] = {"app_id": team.app_id, **extra, "scope": team.scope}
+    reply.update({"token_type": "bot", "access_token": issued["access_token"]})
+    reply["bot_user_id"] = team.bot_user_id
+    reply.update({k: issued[k] for k in ("refresh_token", "expires_in") if k in issued})
+    reply.update(
+        {
+            "team": {"id": team.team_id, "name": team.name},
+            "enterprise": enterprise,
+            "is_enterprise_install": False,
+        }
+    )
+    return reply
 
 
 def _has_content(body: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
+from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
 from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import TrackingTime
 
@@ -26,6 +27,8 @@ class Services:
     database: Database
     accounts: AccountStore
     pending: PendingEntryStore
+    installations: EncryptedInstallationStore
+    oauth_states: DatabaseOAuthStateStore
     deliveries: DeliveryStore
     team_settings: TeamSettingsStore
     trackingtime: TrackingTime
@@ -41,7 +44,8 @@ class Services:
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
         database = Database(settings.database_url)
-        accounts = AccountStore(database.sessions, Keyring(settings.encryption_keys))
+        keyring = Keyring(settings.encryption_keys)
+        accounts = AccountStore(database.sessions, keyring)
         trackingtime = TrackingTime(settings.trackingtime_api_url)
         catalogue = Catalogue(trackingtime)
         reports = ReportService(trackingtime, clock)
@@ -52,6 +56,10 @@ class Services:
             database=database,
             accounts=accounts,
             pending=pending,
+            installations=EncryptedInstallationStore(
+                database.sessions, keyring, settings.slack_client_id
+            ),
+            oauth_states=DatabaseOAuthStateStore(database.sessions),
             deliveries=deliveries,
             team_settings=TeamSettingsStore(database.sessions),
             trackingtime=trackingtime,

@@ -128,3 +128,66 @@ class PendingEntry(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+
+
+class SlackInstallation(SQLModel, table=True):
+    """This app's installation in one Slack workspace (or Enterprise Grid org), as Bolt's OAuth
+    flow hands it over: the bot token, and the installer's user token if user scopes were asked.
+
+    We keep our own table rather than slack_sdk's SQLAlchemy store because its token columns are
+    ``String(200)`` and plain text: Fernet ciphertext of a rotated token does not fit, and tokens
+    must be encrypted at rest. ``enterprise_id`` and ``team_id`` are ``""`` rather than NULL (an
+    org-wide install has no team) so the unique key holds; ``client_id`` is in the key so two
+    Slack apps (say staging and production) sharing a database never serve each other's tokens.
+    """
+
+    __tablename__ = "slack_installations"
+    __table_args__ = (
+        UniqueConstraint("client_id", "enterprise_id", "team_id", name="uq_slack_installations"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=64)
+    app_id: str | None = Field(default=None, max_length=32)
+    enterprise_id: str = Field(default="", max_length=32)
+    enterprise_name: str | None = Field(default=None, max_length=255)
+    enterprise_url: str | None = Field(default=None, max_length=255)
+    team_id: str = Field(default="", max_length=32)
+    team_name: str | None = Field(default=None, max_length=255)
+    # Tokens are Fernet ciphertext, several times longer than the token: unbounded columns.
+    bot_token_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    bot_id: str = Field(max_length=32)
+    bot_user_id: str = Field(max_length=32)
+    bot_scopes: str = Field(default="", sa_column=Column(Text, nullable=False))  # comma-separated
+    bot_refresh_token_encrypted: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
+    bot_token_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    is_enterprise_install: bool = False
+    user_id: str = Field(default="", max_length=32)  # the installer; "" when only the bot is known
+    user_token_encrypted: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    user_refresh_token_encrypted: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
+    user_scopes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    user_token_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    token_type: str | None = Field(default=None, max_length=32)
+    installed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class SlackOAuthState(SQLModel, table=True):
+    """An OAuth ``state`` this server issued for "Add to Slack": single-use, until it expires.
+    Kept in the database so the redirect may land on another web process than the install page.
+    """
+
+    __tablename__ = "slack_oauth_states"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 
 
 async def _forget_workspace(context: AsyncBoltContext) -> None:
-    removed = await services(context).linking.forget_workspace(
-        context.enterprise_id or None, context.team_id or ""
-    )
+    svc, enterprise_id, team_id = services(context), context.enterprise_id, context.team_id
+    # The installation (its tokens) first: with it gone nothing can act for the workspace.
+    await svc.installations.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+    removed = await svc.linking.forget_workspace(enterprise_id or None, team_id or "")
     log.info("forgot workspace %s: %d linked accounts deleted", context.team_id, removed)
 
 

@@ -15,8 +15,15 @@ from sqlmodel import SQLModel
 from bot.storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.storage.database import Database, downgrade_schema, upgrade_schema
 
-OUR_TABLES = {"linked_accounts", "pending_entries", "deliveries", "team_settings"}
-HEAD = "0003"
+OUR_TABLES = {
+    "linked_accounts",
+    "pending_entries",
+    "deliveries",
+    "team_settings",
+    "slack_installations",
+    "slack_oauth_states",
+}
+HEAD = "0004"
 
 
 async def upgrade(url: str) -> None:

@@ -503,3 +503,167 @@ async def test_error_codes_are_ones_the_openapi_spec_lists(
     agreed = {("chat.postEphemeral", "user_not_found")}
     for call in fake.calls:
         assert call.error in errors_of(call.method) or (call.method, call.error) in agreed, call
+
+
+# ---------------------------------------------------------------- OAuth v2 and token rotation
+
+CLIENT_ID, CLIENT_SECRET = "111.222", "s3cret"
+# slack_sdk 3.48 builds its Basic auth header with aiohttp's deprecated BasicAuth; not our code.
+BASIC_AUTH_WARNING = "ignore:BasicAuth is deprecated:DeprecationWarning"
+
+
+@pytest.fixture
+def oauth(fake: FakeSlack, server: FakeSlackServer) -> AsyncWebClient:
+    """A tokenless client, as the app's OAuth redirect handler and token rotator use."""
+    fake.set_app(CLIENT_ID, CLIENT_SECRET)
+    return AsyncWebClient(base_url=server.api_url)
+
+
+async def exchange(oauth: AsyncWebClient, code: str) -> dict[str, Any]:
+    res = await oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=code)
+    assert isinstance(res.data, dict)
+    return res.data
+
+
+async def refresh(oauth: AsyncWebClient, refresh_token: str) -> dict[str, Any]:
+    res = await oauth.oauth_v2_access(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        grant_type="refresh_token",
+        refresh_token=refresh_token,
+    )
+    assert isinstance(res.data, dict)
+    return res.data
+
+
+def bot(server: FakeSlackServer, token: str) -> AsyncWebClient:
+    return AsyncWebClient(token=token, base_url=server.api_url)
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_oauth_install_creates_the_team_and_a_working_token(
+    fake: FakeSlack, server: FakeSlackServer, oauth: AsyncWebClient
+) -> None:
+    code = fake.approve_install("T9", "U9", team_name="Initech", enterprise_id="E9")
+    res = await exchange(oauth, code)
+    assert res["ok"] is True and res["token_type"] == "bot"
+    assert res["access_token"].startswith("xoxb-") and res["bot_user_id"].startswith("U")
+    assert res["authed_user"] == {"id": "U9"} and res["scope"] == "commands,chat:write"
+    assert res["team"] == {"id": "T9", "name": "Initech"}
+    assert res["enterprise"] == {"id": "E9", "name": "Initech"}
+    assert res["is_enterprise_install"] is False
+    assert not {"refresh_token", "expires_in", "incoming_webhook"} & set(res)
+    expected = sample("oauth.v2.access")
+    assert missing(expected, res, {"refresh_token", "expires_in", "incoming_webhook"}) == set()
+
+    auth = await bot(server, res["access_token"]).auth_test()
+    assert (auth["team_id"], auth["user_id"], auth["app_id"]) == (
+        "T9",
+        res["bot_user_id"],
+        res["app_id"],
+    )
+    assert "expires_in" not in auth.data
+    installer = await bot(server, res["access_token"]).users_info(user="U9")
+    assert installer["user"]["team_id"] == "T9"
+
+    # Basic auth, as slack_sdk sends it: nothing secret lands in the recording.
+    (call,) = fake.calls_to("oauth.v2.access")
+    assert call.ok and call.token is None and call.args == {"code": "***"}
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_oauth_credentials_as_form_arguments(fake: FakeSlack, oauth: AsyncWebClient) -> None:
+    code = fake.approve_install("T1", "U1")
+    args = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "code": code}
+    res = await oauth.api_call("oauth.v2.access", data=args)
+    assert res["team"]["id"] == "T1"
+    (call,) = fake.calls_to("oauth.v2.access")
+    assert call.args == {"client_id": CLIENT_ID, "client_secret": "***", "code": "***"}
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_oauth_code_is_single_use_and_expires(fake: FakeSlack, oauth: AsyncWebClient) -> None:
+    code = fake.approve_install("T9", "U9")
+    await exchange(oauth, code)
+    for bad_code in (code, "1.2.nope"):
+        assert (await api_error(exchange(oauth, bad_code))).response["error"] == "invalid_code"
+    fake.code_ttl = 0.0
+    stale = fake.approve_install("T9", "U9")
+    assert (await api_error(exchange(oauth, stale))).response["error"] == "invalid_code"
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_oauth_rejects_bad_client_credentials(fake: FakeSlack, oauth: AsyncWebClient) -> None:
+    code = fake.approve_install("T9", "U9")
+    wrong_id = oauth.oauth_v2_access(client_id="999", client_secret=CLIENT_SECRET, code=code)
+    assert (await api_error(wrong_id)).response["error"] == "invalid_client_id"
+    wrong_secret = oauth.oauth_v2_access(client_id=CLIENT_ID, client_secret="nope", code=code)
+    assert (await api_error(wrong_secret)).response["error"] == "bad_client_secret"
+    assert (await exchange(oauth, code))["ok"]  # rejected attempts do not use the code up
+    assert all(c.args.get("code") == "***" for c in fake.calls_to("oauth.v2.access"))
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_reinstall_replaces_the_token(
+    fake: FakeSlack, server: FakeSlackServer, oauth: AsyncWebClient
+) -> None:
+    first = await exchange(oauth, fake.approve_install("T1", "U1"))
+    second = await exchange(oauth, fake.approve_install("T1", "U1"))
+    assert second["access_token"] != first["access_token"]
+    assert second["bot_user_id"] == first["bot_user_id"] == "UBOT"  # T1 came from add_team
+    for old in (TOKEN, first["access_token"]):
+        assert (await api_error(bot(server, old).auth_test())).response["error"] == "invalid_auth"
+    assert (await bot(server, second["access_token"]).auth_test())["team_id"] == "T1"
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_token_rotation(
+    fake: FakeSlack, server: FakeSlackServer, oauth: AsyncWebClient
+) -> None:
+    installed = await exchange(oauth, fake.approve_install("T9", "U9", rotate_tokens=True))
+    assert installed["access_token"].startswith("xoxe.xoxb-1-")
+    assert installed["refresh_token"].startswith("xoxe-1-") and installed["expires_in"] == 43200
+    assert 43100 < (await bot(server, installed["access_token"]).auth_test())["expires_in"] <= 43200
+
+    rotated = await refresh(oauth, installed["refresh_token"])
+    assert rotated["token_type"] == "bot" and rotated["team"]["id"] == "T9"
+    assert rotated["access_token"] != installed["access_token"]
+    assert rotated["refresh_token"] != installed["refresh_token"] and rotated["expires_in"]
+    assert (await bot(server, rotated["access_token"]).auth_test())["team_id"] == "T9"
+    old = await api_error(bot(server, installed["access_token"]).auth_test())
+    assert old.response["error"] == "token_expired"
+    for used in (installed["refresh_token"], "xoxe-1-nope"):
+        err = await api_error(refresh(oauth, used))
+        assert err.response["error"] == "invalid_refresh_token"
+    recorded = [c.args.get("refresh_token") for c in fake.calls_to("oauth.v2.access")[1:]]
+    assert recorded == ["***"] * 3
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_rotating_tokens_expire_after_token_ttl(
+    fake: FakeSlack, server: FakeSlackServer, oauth: AsyncWebClient
+) -> None:
+    fake.token_ttl = 0
+    installed = await exchange(oauth, fake.approve_install("T9", "U9", rotate_tokens=True))
+    assert installed["expires_in"] == 0
+    err = await api_error(bot(server, installed["access_token"]).auth_test())
+    assert err.response["error"] == "token_expired"
+
+
+async def test_expire_token(fake: FakeSlack, client: AsyncWebClient) -> None:
+    fake.expire_token(TOKEN)
+    assert (await api_error(client.auth_test())).response["error"] == "token_expired"
+    with pytest.raises(KeyError):
+        fake.expire_token(TOKEN)
+
+
+@pytest.mark.filterwarnings(BASIC_AUTH_WARNING)
+async def test_revoke_team(fake: FakeSlack, server: FakeSlackServer, oauth: AsyncWebClient) -> None:
+    installed = await exchange(oauth, fake.approve_install("T9", "U9", rotate_tokens=True))
+    fake.revoke_team("T9")
+    err = await api_error(bot(server, installed["access_token"]).auth_test())
+    assert err.response["error"] == "invalid_auth"
+    err = await api_error(refresh(oauth, installed["refresh_token"]))
+    assert err.response["error"] == "invalid_refresh_token"
+    fake.revoke_team("T1")
+    assert (await api_error(bot(server, TOKEN).auth_test())).response["error"] == "invalid_auth"

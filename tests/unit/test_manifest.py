@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.fakes.slack_requests import command_payload, message_action_payload, shortcut_payload
+from bot.slack_app import BOT_SCOPES
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS
 from handlers.shortcuts import SHORTCUTS
@@ -63,6 +64,11 @@ def test_every_request_url_is_the_one_bolt_endpoint(manifest: dict[str, Any]) ->
 def test_scopes_cover_the_web_api_methods_the_app_calls(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "users:read"} <= scopes
+    # OAuth installs ask for exactly what the manifest declares.
+    assert scopes == set(BOT_SCOPES)
+    assert [
+        u.endswith("/slack/oauth_redirect") for u in manifest["oauth_config"]["redirect_urls"]
+    ] == [True]
 
 
 def test_each_declared_command_and_event_is_dispatched_by_the_app(
