@@ -32,11 +32,23 @@ from tests.support.seed import BOT_TOKEN
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
 
-def app_settings(database_url: str, slack_api_url: str, tt_api_url: str, keys: str) -> Settings:
+CLIENT_ID = "1234567890.0987654321"
+CLIENT_SECRET = "test-client-secret-abcdef0123456789"
+
+
+def app_settings(
+    database_url: str, slack_api_url: str, tt_api_url: str, keys: str, *, oauth: bool = False
+) -> Settings:
+    """One workspace's bot token, or (``oauth``) installs into any workspace."""
+    credentials = (
+        {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
+        if oauth
+        else {"SLACK_BOT_TOKEN": BOT_TOKEN}
+    )
     return load_settings(
         {
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            **credentials,
             "SLACK_API_URL": slack_api_url,
             "TRACKINGTIME_API_URL": tt_api_url,
             "DATABASE_URL": database_url,
@@ -52,10 +64,18 @@ class AppHarness:
     :mod:`tests.support.databases`)."""
 
     def __init__(
-        self, database_url: str, fake_slack: FakeSlack, slack_api_url: str, tt_api_url: str
+        self,
+        database_url: str,
+        fake_slack: FakeSlack,
+        slack_api_url: str,
+        tt_api_url: str,
+        *,
+        oauth: bool = False,
     ):
         self.fake_slack = fake_slack
-        self.settings = app_settings(database_url, slack_api_url, tt_api_url, generate_key())
+        self.settings = app_settings(
+            database_url, slack_api_url, tt_api_url, generate_key(), oauth=oauth
+        )
         upgrade_schema(self.settings.database_url)
         self.server = BackgroundServer(create_web_app(self.settings)).start()
         self.slack = SignedSlack(self.server.url, SIGNING_SECRET)
