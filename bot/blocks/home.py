@@ -72,14 +72,14 @@ def _not_linked(state: HomeState) -> list[Block]:
 
 def _disconnect_button() -> ButtonElement:
     return ButtonElement(
-        text="Disconnect",
+        text="Disconnect and delete my data",
         action_id=ids.DISCONNECT,
         value="disconnect",
         confirm=ConfirmObject(
-            title="Disconnect TrackingTime?",
-            text="Your App Password and your settings are deleted from this app. Your time in "
-            "TrackingTime stays as it is.",
-            confirm="Disconnect",
+            title="Delete your data?",
+            text="Your App Password, settings and anything waiting to be sent are deleted from "
+            "this app. Your time in TrackingTime stays as it is.",
+            confirm="Delete",
             deny="Cancel",
             style="danger",
         ),

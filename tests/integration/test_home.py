@@ -260,7 +260,7 @@ def test_disconnect_from_the_home_removes_the_link(alice: AppHarness) -> None:
         for b in home["blocks"]
         if b.get("accessory", {}).get("action_id") == "disconnect"
     ]
-    assert button["confirm"]["confirm"]["text"] == "Disconnect"
+    assert button["confirm"]["confirm"]["text"] == "Delete"
     published = next_home(alice, ALICE)
     assert alice.click_in_home(ALICE, home, ids.DISCONNECT).status_code == 200
     after = published()

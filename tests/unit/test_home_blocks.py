@@ -165,8 +165,8 @@ def test_the_disconnect_button_asks_first() -> None:
     payload = checked_home(linked())
     [disconnect] = by_action(payload, ids.DISCONNECT)
     confirm = disconnect["confirm"]
-    assert confirm["title"]["text"] == "Disconnect TrackingTime?"
-    assert confirm["confirm"]["text"] == "Disconnect" and confirm["style"] == "danger"
+    assert confirm["title"]["text"] == "Delete your data?"
+    assert confirm["confirm"]["text"] == "Delete" and confirm["style"] == "danger"
     assert "stays as it is" in confirm["text"]["text"]
 
 
