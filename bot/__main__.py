@@ -1,4 +1,4 @@
-"""``python -m bot [serve|socket|worker|migrate|keygen|playground]``.
+"""``python -m bot [serve|socket|worker|migrate|keygen|rekey|playground]``.
 
 Without a command it serves for real when Slack settings are present, and otherwise starts the
 playground.
@@ -118,6 +118,30 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def rekey(_: argparse.Namespace) -> int:
+    """Re-encrypt every stored secret under the newest key in ENCRYPTION_KEYS."""
+    from bot.services.container import Services
+
+    settings = load_settings(need_encryption=True)
+
+    async def run() -> tuple[int, int]:
+        services = Services.create(settings)
+        try:
+            return (
+                await services.accounts.reencrypt_all(),
+                await services.installations.reencrypt_all(),
+            )
+        finally:
+            await services.aclose()
+
+    links, installations = asyncio.run(run())
+    print(
+        f"re-encrypted {links} linked accounts and {installations} Slack installations "
+        "under the newest key; older keys can now be removed from ENCRYPTION_KEYS"
+    )
+    return 0
+
+
 def _instant(text: str) -> datetime:
     """An ISO 8601 instant with its offset, for ``worker --now``."""
     moment = datetime.fromisoformat(text)
@@ -153,6 +177,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
     "worker": (worker, "run scheduled and retried work"),
     "migrate": (migrate, "create or upgrade the database schema"),
     "keygen": (keygen, "print a new encryption key for ENCRYPTION_KEYS"),
+    "rekey": (rekey, "re-encrypt stored secrets under the newest ENCRYPTION_KEYS key"),
     "playground": (playground, "try the app in a terminal, with a fake Slack and TrackingTime"),
 }
 

@@ -278,6 +278,26 @@ class EncryptedInstallationStore(AsyncInstallationStore):
             )
             await session.commit()
 
+    async def reencrypt_all(self) -> int:
+        """Re-encrypt every stored token under the newest key; returns how many installations.
+        (For all apps' rows: key rotation concerns the database, not one client id.)"""
+        columns = (
+            "bot_token_encrypted",
+            "bot_refresh_token_encrypted",
+            "user_token_encrypted",
+            "user_refresh_token_encrypted",
+        )
+        async with self._sessions() as session:
+            rows = (await session.exec(select(SlackInstallation))).all()
+            for row in rows:
+                for column in columns:
+                    value = getattr(row, column)
+                    if value:
+                        setattr(row, column, self._keyring.rotate(value))
+                session.add(row)
+            await session.commit()
+            return len(rows)
+
 
 class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     """OAuth ``state`` values, valid once and for ``expiration_seconds``. Being in the database,
