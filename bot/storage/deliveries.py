@@ -23,7 +23,6 @@ from bot.storage.models import Delivery, TeamSettings, utcnow
 SUMMARY = "summary"
 FORGOTTEN_TIMER = "timer"
 DIGEST = "digest"
-RECONNECT = "reconnect"
 
 
 def _key_where(key: SlackUserKey, kind: str, period: str) -> tuple:  # type: ignore[type-arg]
@@ -95,13 +94,6 @@ class DeliveryStore:
                 .execution_options(synchronize_session=False)
             )
             await session.commit()
-
-    async def count_sent(self, kind: str) -> int:
-        async with self._sessions() as session:
-            rows = await session.exec(
-                select(Delivery.id).where(col(Delivery.kind) == kind, col(Delivery.sent).is_(True))
-            )
-            return len(rows.all())
 
     async def delete_user(self, key: SlackUserKey) -> None:
         async with self._sessions() as session:
