@@ -5,7 +5,7 @@ Tests point slack_sdk's ``AsyncWebClient(base_url=server.api_url)`` at it, so th
 ``respond()`` posts to URLs handed out by :meth:`FakeSlack.new_response_url`.
 
 What it models, in Slack's response shapes (checked against the samples in
-``shared/reference/slack/payload-samples/json-logs/samples/api`` and the Web API OpenAPI spec):
+``tests/reference/slack/payload-samples/json-logs/samples/api`` and the Web API OpenAPI spec):
 
 * tokens: ``Authorization: Bearer …`` or a ``token`` argument; none → ``not_authed``, unknown →
   ``invalid_auth`` (HTTP 200, as Slack does);

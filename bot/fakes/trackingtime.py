@@ -3,8 +3,8 @@
 What it models
 ==============
 The part of ``https://api.trackingtime.co/api/v4`` that the Slack app uses, following
-``/work/shared/trackingtime-api.md`` (the facts file), quirks included, so that the real HTTP client
-can be tested, benchmarked and played with locally:
+``docs/trackingtime-api.md`` (the project's API notes), quirks included, so that the real HTTP
+client can be tested, benchmarked and played with locally:
 
 * ``GET /me`` (no account prefix): the authenticated user, their default ``account_id`` and
   ``teams[]``.
@@ -39,7 +39,7 @@ Choices where the real API is unknown (the client must not depend on them)
 ==========================================================================
 * **Times are local wall-clock time.** ``date`` (track/stop) and event ``start``/``end`` are
   ``yyyy-MM-dd HH:mm:ss`` in the request's ``timezone`` and are stored and returned exactly as
-  sent (the facts file says it is unconfirmed whether the real ``start`` is local or UTC). An event
+  sent (the API notes say it is unconfirmed whether the real ``start`` is local or UTC). An event
   keeps the time zone it was started with; a stop sent in another zone is converted into it.
   Durations are computed on the real instants (wall time minus UTC offset).
 * ``timezone`` accepts ``GMT+02:00``, ``GMT-05:00``, ``GMT+3``, ``UTC+1``, ``GMT`` or an IANA name

@@ -1,4 +1,4 @@
-"""An async client for the TrackingTime API v4 (see ``shared/trackingtime-api.md``).
+"""An async client for the TrackingTime API v4 (see ``docs/trackingtime-api.md``).
 
 :class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process);
 :meth:`TrackingTime.session` binds it to one user's App Password, TrackingTime workspace and time
@@ -295,7 +295,8 @@ class TrackingTimeSession:
         start_wall, offset = to_tt(start, self.zone)
         end_wall, _ = to_tt(end, self.zone)
         form: Params = {
-            # The facts file: sources disagree on which of these five are required; send all.
+            # Sources disagree on which of these five are required; send all (the API notes,
+            # docs/trackingtime-api.md, "events/add").
             "start": start_wall,
             "end": end_wall,
             # Whole seconds between the instants sent (to_tt drops fractions), via timestamps:

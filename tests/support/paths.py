@@ -1,8 +1,7 @@
-"""Where the shared reference material lives (beside the project root)."""
+"""Where the tests' own reference data lives: inside the project, found from this file."""
 
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHARED = PROJECT_ROOT.parent / "shared"
-SLACK_REFERENCE = SHARED / "reference" / "slack"
+SLACK_REFERENCE = PROJECT_ROOT / "tests" / "reference" / "slack"
 PAYLOAD_SAMPLES = SLACK_REFERENCE / "payload-samples" / "json-logs" / "samples"

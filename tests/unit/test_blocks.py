@@ -3,7 +3,7 @@
 Three independent checks, because each misses things the others catch:
 
 * ``slack_sdk.models`` (``to_dict()`` / ``validate_json()``): lengths and counts;
-* the JSON Schemas generated from ``@slack/types`` (read in place from the shared reference):
+* the JSON Schemas generated from ``@slack/types`` (vendored in ``tests/reference/slack``):
   structure, unknown keys, misspelled types;
 * a round trip through ``slack_sdk`` parsing, which silently drops element types it does not
   know, plus the limits neither of the above checks (unique action ids, non-empty texts, ...).

@@ -1,8 +1,8 @@
 """The team digest's pure parts: when it is due, what its message says, and that Slack takes it.
 
 Messages go through the checks of ``test_blocks`` (``slack_sdk`` models, the KnownBlocks JSON
-schema from the shared reference, a ``slack_sdk`` round trip and the limits neither checks) for
-teams of every size, since a workspace may link hundreds of members.
+schema vendored in ``tests/reference/slack``, a ``slack_sdk`` round trip and the limits neither
+checks) for teams of every size, since a workspace may link hundreds of members.
 """
 
 from __future__ import annotations

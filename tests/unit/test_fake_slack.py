@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,11 +18,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.fakes.slack import FakeSlack, FakeSlackServer
+from tests.support.paths import PAYLOAD_SAMPLES, SLACK_REFERENCE
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SLACK_REF = SHARED / "reference" / "slack"
-API_SAMPLES = SLACK_REF / "payload-samples" / "json-logs" / "samples" / "api"
-OPENAPI = SLACK_REF / "web-api" / "slack_web_openapi_v2.json"
+API_SAMPLES = PAYLOAD_SAMPLES / "api"
+OPENAPI = SLACK_REFERENCE / "web-api" / "slack_web_openapi_v2.json"
 
 TOKEN = "xoxb-111-222-abc"
 # slack_sdk warns before sending a chat.postMessage without text; the no_text tests mean to.
