@@ -89,6 +89,28 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class EditEntries:
+    """``/track edit``: the latest entries, each with its menu; ``last``: the edit form for the
+    latest one."""
+
+    last: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """``/track note <text>`` sets the running timer's notes; ``/track note + <text>`` adds to
+    them."""
+
+    text: str
+    append: bool = False
+
+
+@dataclass(frozen=True)
+class Continue:
+    """``/track continue``: start the last stopped task again, with its notes."""
+
+
+@dataclass(frozen=True)
 class Help:
     """``/track help``."""
 
@@ -120,6 +142,9 @@ Command = (
     | SwitchAccount
     | SettingsCommand
     | Digest
+    | EditEntries
+    | Note
+    | Continue
     | Help
     | Unknown
     | Invalid
@@ -137,6 +162,9 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "accounts", "workspace", "workspaces"),
     "settings": ("settings", "preferences", "prefs"),
     "digest": ("digest",),
+    "edit": ("edit", "fix"),
+    "note": ("note", "notes"),
+    "continue": ("continue", "resume"),
     "help": ("help", "?", "-h", "--help"),
 }
 _ALIASES = {alias: name for name, aliases in SUBCOMMANDS.items() for alias in aliases}
@@ -147,9 +175,12 @@ _NO_ARGUMENTS: dict[str, Command] = {
     "disconnect": Disconnect(),
     "account": SwitchAccount(),
     "settings": SettingsCommand(),
+    "continue": Continue(),
     "help": Help(),
 }
 START_EXAMPLE = "/track start Design review in Website: header fixes"
+NOTE_EXAMPLE = "/track note homepage hero, second pass"
+EDIT_EXAMPLE = "/track edit last"
 _NOTES_SEPARATOR = re.compile(r":(?=\s|$)")
 # A first word that names a day: an ISO date, "-2d", or a weekday ("/track mon").
 _DAY_WORD = re.compile(
@@ -181,6 +212,15 @@ def parse_command(text: str) -> Command:
                 example="/track digest #team-time",
             )
         return Digest(rest)
+    if name == "note":
+        return _parse_note(rest)
+    if name == "edit":
+        if rest.casefold() not in ("", "last"):
+            return Invalid(
+                problem=f"`edit` lists your latest entries, or takes `last`, but I got “{rest}”.",
+                example=EDIT_EXAMPLE,
+            )
+        return EditEntries(last=bool(rest))
     if name == "report":
         # "/track today" names the period itself; "/track report <period>" after the keyword.
         period = rest if word.casefold() in ("report", "show") else text
@@ -224,6 +264,19 @@ def _edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and before:
                 row[j] = min(row[j], before[j - 2] + 1)
     return row[len(b)]
+
+
+def _parse_note(text: str) -> Command:
+    """``<text>`` or ``+ <text>`` (``+<text>`` too): the notes, and whether they are added."""
+    append = text.startswith("+")
+    notes = text[1:].strip() if append else text
+    if not notes:
+        return Invalid(
+            problem="Say what the notes are: `/track note <text>`, or `/track note + <text>` "
+            "to add to them.",
+            example=NOTE_EXAMPLE,
+        )
+    return Note(notes, append)
 
 
 def _parse_start(text: str) -> Command:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.messages import failure
+from bot.blocks.messages import failure, not_linked
 from bot.crypto import UnreadableSecret
 from bot.services.container import Services
 from bot.storage import Link, SlackUserKey
@@ -90,6 +90,34 @@ async def reporting_failures(
     except Exception as error:
         log.exception("unexpected failure")
         await send(failure_message(error))
+
+
+async def for_linked_user(
+    svc: Services,
+    key: SlackUserKey,
+    tell: Callable[[Message], Awaitable[Any]],
+    step: Callable[[Link], Awaitable[None]],
+) -> None:
+    """Run ``step`` with the user's link, after an ack that left nothing to reply to (a modal's
+    submission); ``tell`` says it when they are not linked, or when anything fails."""
+    async with reporting_failures(tell):
+        link = await svc.accounts.get(key)
+        if link is None:
+            await tell(not_linked())
+            return
+        await step(link)
+
+
+def reporting_privately(
+    client: AsyncWebClient, user_id: str, channel_id: str | None = None
+) -> AbstractAsyncContextManager[None]:
+    """:func:`reporting_failures` for a listener with no reply to send to (a Home button, a
+    modal): the failure is shown to the user alone with :func:`send_privately`."""
+
+    async def tell(message: Message) -> None:
+        await send_privately(client, user_id, channel_id, message)
+
+    return reporting_failures(tell)
 
 
 async def send_privately(

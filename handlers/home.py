@@ -7,6 +7,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks import Message
 from bot.blocks.home import home_view
 from bot.crypto import UnreadableSecret
 from bot.services.container import Services
@@ -18,10 +19,17 @@ from handlers.common import UNREADABLE_LINK
 log = logging.getLogger(__name__)
 
 
-async def publish_home(client: AsyncWebClient, services: Services, key: SlackUserKey) -> None:
-    """Build the user's Home tab and publish it. Never raises: a refresh follows another action
-    (a start, a stop, a saved setting) that has already succeeded and been answered, and its
-    failure must not turn that success into an error. Failures are logged."""
+async def publish_home(
+    client: AsyncWebClient,
+    services: Services,
+    key: SlackUserKey,
+    *,
+    notice: Message | None = None,
+) -> None:
+    """Build the user's Home tab (with ``notice`` at the top: the answer to a button pressed
+    there) and publish it. Never raises: a refresh follows another action (a start, a stop, a
+    saved setting) that has already succeeded and been answered, and its failure must not turn
+    that success into an error. Failures are logged."""
     try:
         try:
             # The stored zone: the user's own requests keep it in step with Slack (current_link),
@@ -33,7 +41,7 @@ async def publish_home(client: AsyncWebClient, services: Services, key: SlackUse
         else:
             state = await services.home.state(link)
             zone = zone_or_utc(link.time_zone if link else None)
-        await client.views_publish(user_id=key.user_id, view=home_view(state, zone))
+        await client.views_publish(user_id=key.user_id, view=home_view(state, zone, notice))
     except SlackApiError as error:
         log.warning("Home tab not published: %s", error.response.get("error"))
     except Exception:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -20,15 +20,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
+from bot.blocks.entry_menu import entry_menu
 from bot.blocks.format import clock_time, duration, escape, truncate
 from bot.blocks.message import Message
-from bot.blocks.parts import button, context, section, truncate_json
+from bot.blocks.parts import button, context, option, section, truncate_json
 from bot.services.entries import Entry, Kept, Logged, Unresolved
 from bot.services.matching import Choose
 from bot.trackingtime import Project, Task
 
 NOTES_LIMIT = 3000
-OPTION_TEXT_LIMIT = 75
 MAX_OPTIONS = 100
 NOTES_IN_VALUE_LIMIT = 1200
 NAME_IN_VALUE_LIMIT = 200  # each of task and project: with the notes, well inside 2000
@@ -46,14 +46,17 @@ def _entry_line(entry: Entry, zone: tzinfo) -> str:
 
 
 def logged_message(logged: Logged, zone: tzinfo) -> Message:
-    """The confirmation of a logged entry, with Undo."""
+    """The confirmation of a logged entry, with its menu and Undo."""
     entry = logged.entry
     text = f":white_check_mark: Logged {_entry_line(entry, zone)}"
     if entry.notes:
         text += f"\n_{escape(truncate(entry.notes, 500))}_"
     return Message(
         text=f"Logged {duration(entry.duration)} on {entry.label}",
-        blocks=(section(text, accessory=button("Undo", ids.UNDO_ENTRY, str(logged.event.id))),),
+        blocks=(
+            section(text, accessory=entry_menu(logged.event)),
+            ActionsBlock(elements=[button("Undo", ids.UNDO_ENTRY, str(logged.event.id))]),
+        ),
     )
 
 
@@ -186,7 +189,7 @@ def unresolved_log_message(unresolved: Unresolved, zone: tzinfo) -> Message:
 
 
 def _option(value: int, label: str) -> Option:
-    return Option(value=str(value), label=truncate(label, OPTION_TEXT_LIMIT))
+    return option(str(value), label)
 
 
 def task_options(tasks: Sequence[Task]) -> list[dict[str, Any]]:
@@ -198,24 +201,23 @@ def project_options(projects: Sequence[Project]) -> list[dict[str, Any]]:
     return [_option(project.id, project.name).to_dict() for project in projects[:MAX_OPTIONS]]
 
 
-def log_modal(
-    today: date,
+def entry_inputs(
+    day: date,
     *,
-    notes: str = "",
     task: Task | None = None,
-    metadata: str = "",
-    note: str | None = None,
-) -> View:
-    """The Log-time modal. ``task`` preselects a task; ``note`` is a line of context under the
-    title (e.g. which message the time is for)."""
-    blocks: list[Block] = []
-    if note:
-        blocks.append(context(note))
-    # Only the task is preselected: a preselected project would narrow the task typeahead.
+    project: Project | None = None,
+    start: time | None = None,
+    end: time | None = None,
+    how_long: str = "",
+    notes: str = "",
+) -> list[Block]:
+    """The inputs of the Log-time and Edit forms (project, task, date, from, to, how long,
+    notes), with what is given filled in. Both forms are read by the same code, by block id."""
     project_select = ExternalDataSelectElement(
         action_id=ids.LOG_PROJECT_INPUT[1],
         placeholder="Type to search projects",
         min_query_length=0,
+        initial_option=_option(project.id, project.name) if project else None,
     )
     task_select = ExternalDataSelectElement(
         action_id=ids.LOG_TASK_INPUT[1],
@@ -223,7 +225,7 @@ def log_modal(
         min_query_length=0,
         initial_option=_option(task.id, task.label) if task else None,
     )
-    blocks += [
+    return [
         InputBlock(
             block_id=ids.LOG_PROJECT_INPUT[0],
             label="Project",
@@ -238,26 +240,36 @@ def log_modal(
             block_id=ids.LOG_DATE_INPUT[0],
             label="Date",
             element=DatePickerElement(
-                action_id=ids.LOG_DATE_INPUT[1], initial_date=today.isoformat()
+                action_id=ids.LOG_DATE_INPUT[1], initial_date=day.isoformat()
             ),
         ),
         InputBlock(
             block_id=ids.LOG_START_INPUT[0],
             label="From",
-            element=TimePickerElement(action_id=ids.LOG_START_INPUT[1], placeholder="Start"),
+            element=TimePickerElement(
+                action_id=ids.LOG_START_INPUT[1],
+                placeholder="Start",
+                initial_time=f"{start:%H:%M}" if start else None,
+            ),
             optional=True,
         ),
         InputBlock(
             block_id=ids.LOG_END_INPUT[0],
             label="To",
-            element=TimePickerElement(action_id=ids.LOG_END_INPUT[1], placeholder="End"),
+            element=TimePickerElement(
+                action_id=ids.LOG_END_INPUT[1],
+                placeholder="End",
+                initial_time=f"{end:%H:%M}" if end else None,
+            ),
             optional=True,
         ),
         InputBlock(
             block_id=ids.LOG_DURATION_INPUT[0],
             label="Or how long",
             element=PlainTextInputElement(
-                action_id=ids.LOG_DURATION_INPUT[1], placeholder="1h30m, 90m, 1.5h or 1:30"
+                action_id=ids.LOG_DURATION_INPUT[1],
+                placeholder="1h30m, 90m, 1.5h or 1:30",
+                initial_value=how_long or None,
             ),
             optional=True,
             hint="Give From and To, or how long (with only From, it starts then).",
@@ -274,6 +286,21 @@ def log_modal(
             optional=True,
         ),
     ]
+
+
+def log_modal(
+    today: date,
+    *,
+    notes: str = "",
+    task: Task | None = None,
+    metadata: str = "",
+    note: str | None = None,
+) -> View:
+    """The Log-time modal. ``task`` preselects a task; ``note`` is a line of context under the
+    title (e.g. which message the time is for)."""
+    blocks: list[Block] = [context(note)] if note else []
+    # Only the task is preselected: a preselected project would narrow the task typeahead.
+    blocks += entry_inputs(today, task=task, notes=notes)
     return View(
         type="modal",
         callback_id=ids.LOG_VIEW,

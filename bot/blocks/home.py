@@ -1,13 +1,12 @@
 """The App Home tab: the link, the running timer, quick starts, today, and the settings.
 
-A Home tab holds at most 100 blocks and a section 3000 characters. Today's entries are capped
-(``MAX_HOME_ENTRIES``, the latest first) and cut into sections by length, so even a busy day of
-the longest names stays well inside both; ``/track today`` has the full list.
+A Home tab holds at most 100 blocks and a section 3000 characters. Today's entries, each a
+section with its menu, are capped (``MAX_HOME_ENTRIES``, the latest first), so even a busy day
+of the longest names stays well inside both; ``/track today`` has the full list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import tzinfo
 
 from slack_sdk.models.blocks import (
@@ -21,24 +20,32 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
+from bot.blocks.entry_menu import entry_row
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.message import Message
 from bot.blocks.messages import start_task_value
 from bot.blocks.parts import button, context, section
-from bot.blocks.reports import _entry_line
 from bot.blocks.settings import reminder_words, summary_words
 from bot.services.home import HomeState
 from bot.services.timers import TimerStatus
-from bot.trackingtime import Event
+from bot.trackingtime import Task
 
 MAX_HOME_ENTRIES = 20
 MAX_QUICK_STARTS = 5  # with "Log time", one row of buttons
-SECTION_LIMIT = 3000
 NAME_LIMIT = 200  # of a user or workspace name: escaped, still far inside a section
 
 
-def home_view(state: HomeState, zone: tzinfo) -> View:
-    """The Home tab for ``state``; ``zone`` is the user's, for times of day and "today"."""
+MAX_NOTICE_BLOCKS = 4
+
+
+def home_view(state: HomeState, zone: tzinfo, notice: Message | None = None) -> View:
+    """The Home tab for ``state``; ``zone`` is the user's, for times of day and "today".
+
+    ``notice`` is the answer to a button pressed in the Home (which has nowhere else to show
+    one, such as Undo after a delete): its blocks come first, until the next refresh."""
     blocks = _linked(state, zone) if state.linked else _not_linked(state)
+    if notice is not None and state.linked:
+        blocks[1:1] = [*notice.blocks[:MAX_NOTICE_BLOCKS], DividerBlock()]
     return View(type="home", blocks=blocks)
 
 
@@ -97,7 +104,12 @@ def _account_line(state: HomeState) -> str:
 def _timer(status: TimerStatus, zone: tzinfo) -> Block:
     timer = status.running
     if timer is None:
-        return section(":zzz: No timer running.")
+        last = status.last_stopped
+        resume = None
+        if last is not None and last.task_id is not None:
+            task = Task(last.task_id, last.task or "the last task", last.project_id, last.project)
+            resume = button(f"Continue {task.label}", ids.CONTINUE_TIMER, "continue", "primary")
+        return section(":zzz: No timer running.", accessory=resume)
     text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for "
     text += f"*{escape(duration(timer.elapsed(status.now)))}* (since "
     text += f"{clock_time(timer.started_at, zone)})"
@@ -119,20 +131,6 @@ def _quick_starts(status: TimerStatus | None) -> ActionsBlock:
     return ActionsBlock(elements=elements)
 
 
-def _entry_sections(entries: Sequence[Event], zone: tzinfo) -> list[Block]:
-    sections: list[Block] = []
-    chunk: list[str] = []
-    for event in entries:
-        line = _entry_line(event, zone)
-        if chunk and len("\n".join([*chunk, line])) > SECTION_LIMIT:
-            sections.append(section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        sections.append(section("\n".join(chunk)))
-    return sections
-
-
 def _today(state: HomeState, zone: tzinfo) -> list[Block]:
     report = state.today
     if report is None:
@@ -146,7 +144,7 @@ def _today(state: HomeState, zone: tzinfo) -> list[Block]:
             blocks.append(context("Nothing tracked yet today."))
         return blocks
     latest = list(reversed(report.entries))
-    blocks += _entry_sections(latest[:MAX_HOME_ENTRIES], zone)
+    blocks += [entry_row(event, zone) for event in latest[:MAX_HOME_ENTRIES]]
     hidden = len(latest) - MAX_HOME_ENTRIES
     if hidden > 0:
         blocks.append(context(f"…and {hidden} more: `/track today` lists them all."))

@@ -46,5 +46,12 @@ LOG_CHOICE_PATTERN = re.compile(rf"^{LOG_CHOICE}(:\d+)?$")
 CREATE_AND_LOG = "create_and_log"
 REPORT_MORE = "report_more"
 
+# Fixing what was tracked.
+ENTRY_MENU = "entry_menu"  # the overflow menu on every entry shown; its options name the verb
+DELETE_ENTRY = "delete_entry"  # the Delete button (with a confirm dialog) that follows
+RESTORE_ENTRY = "restore_entry"  # Undo of a delete
+CONTINUE_TIMER = "continue_timer"
+EDIT_VIEW = "edit_entry"
+
 # The worker's messages.
 KEEP_RUNNING = "keep_running"

@@ -86,6 +86,11 @@ HELP_LINES = (
     ),
     ("`/track stop`", "stop the running timer"),
     ("`/track` or `/track status`", "what is running, and today's total"),
+    (
+        "`/track note &lt;text&gt;`",
+        "set the running timer's notes (`/track note + &lt;text&gt;` adds to them)",
+    ),
+    ("`/track continue`", "start the last stopped task again, with its notes"),
     ("Past time", ""),
     (
         "`/track log &lt;how long&gt; [day] [from-to] &lt;task&gt; [in &lt;project&gt;] [: notes]`",
@@ -93,6 +98,11 @@ HELP_LINES = (
     ),
     ("`/track log`", "the Log-time form (also the *Log time* shortcut)"),
     ("`/track today`, `yesterday`, `week`, `last week` or a date", "what you tracked"),
+    (
+        "`/track edit`",
+        "your latest entries, each with *Edit*, *Delete*, *Log again today* and *Start again* "
+        "(`/track edit last` edits the latest)",
+    ),
     ("Account", ""),
     ("`/track connect`", "link your TrackingTime account with an App Password"),
     ("`/track account`", "choose which TrackingTime workspace to track in"),
@@ -125,8 +135,8 @@ def help_message(unknown: Unknown | None = None) -> Message:
         )
     )
     text = (
-        "TrackingTime for Slack: /track start, stop, status, log, today, week, connect, "
-        "account, disconnect, settings, help"
+        "TrackingTime for Slack: /track start, stop, status, note, continue, log, edit, today, "
+        "week, connect, account, disconnect, settings, help"
     )
     return Message(text=text, blocks=tuple(blocks))
 
@@ -195,10 +205,13 @@ def stopped_message(stopped: Stopped) -> Message:
     return Message(
         text=f"Stopped {stopped.task.label}: {duration(stopped.tracked)}",
         blocks=(
+            # This task again with its notes (the Home's Continue resumes whichever stopped last).
             section(
                 text,
                 accessory=button(
-                    "Start again", f"{ids.START_TASK}:0", start_task_value(stopped.task.id)
+                    "Continue",
+                    f"{ids.START_TASK}:0",
+                    start_task_value(stopped.task.id, stopped.notes),
                 ),
             ),
             context(f"Today: *{escape(duration(stopped.today_total))}* tracked"),

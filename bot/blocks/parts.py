@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import json
 
-from slack_sdk.models.blocks import ButtonElement, ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    SectionBlock,
+)
 
 from bot.blocks.format import truncate
 
 BUTTON_TEXT_LIMIT = 75
+OPTION_TEXT_LIMIT = 75
 
 
-def section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+def section(
+    text: str, accessory: ButtonElement | OverflowMenuElement | None = None
+) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=truncate(text, 3000)), accessory=accessory)
 
 
@@ -25,6 +35,11 @@ def button(
     return ButtonElement(
         text=truncate(text, BUTTON_TEXT_LIMIT), action_id=action_id, value=value, style=style
     )
+
+
+def option(value: str, label: str) -> Option:
+    """A select or overflow option; its label cut to what Slack shows (75 characters)."""
+    return Option(value=value, label=truncate(label, OPTION_TEXT_LIMIT))
 
 
 def _json_size(text: str) -> int:

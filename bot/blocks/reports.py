@@ -1,7 +1,8 @@
 """``/track today``, ``week`` …: totals by project and task, then the entries, page by page.
 
-A message holds at most 50 blocks and a section 3000 characters; a long week is cut into pages
-and the last block of a page is a "Show more" button that asks for the next one.
+A message holds at most 50 blocks; every entry is a section of its own with its menu (see
+:mod:`bot.blocks.entry_menu`), so a long week is cut into pages and the last block of a page is
+a "Show more" button that asks for the next one.
 """
 
 from __future__ import annotations
@@ -13,32 +14,19 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 
 from bot.blocks import ids
+from bot.blocks.entry_menu import entry_row
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message
 from bot.blocks.parts import button, context, section
 from bot.services.reports import Period, Report
-from bot.trackingtime import Event
 
-SECTION_LIMIT = 3000
-LINES_PER_SECTION = 12
-ENTRIES_PER_PAGE = 40
+ENTRIES_PER_PAGE = 30
 TASKS_PER_PROJECT = 8
 MAX_PROJECTS = 15
 
 
-def _entry_line(event: Event, zone: tzinfo) -> str:
-    span = f"{clock_time(event.start, zone)}-{clock_time(event.end or event.start, zone)}"
-    what = escape(truncate(event.task or event.project or "No task", 120))
-    if event.task and event.project:
-        what += f" · {escape(truncate(event.project, 80))}"
-    line = f"`{span}` *{escape(duration(event.duration))}* {what}"
-    if event.notes:
-        line += f" — _{escape(truncate(' '.join(event.notes.split()), 200))}_"
-    return line
-
-
 def _entry_pages(report: Report, zone: tzinfo, first_room: int, room: int) -> list[list[Block]]:
-    """The entries as day headings and sections of lines, cut into pages: at most
+    """The entries, each a section with its menu, under day headings, cut into pages: at most
     ``ENTRIES_PER_PAGE`` entries, and ``first_room`` (then ``room``) blocks, a page."""
     multi_day = report.period.first != report.period.last
     day_totals: dict[date, timedelta] = {}
@@ -47,31 +35,18 @@ def _entry_pages(report: Report, zone: tzinfo, first_room: int, room: int) -> li
         day_totals[day] = day_totals.get(day, timedelta()) + event.duration
     pages: list[list[Block]] = []
     blocks: list[Block] = []
-    chunk: list[str] = []
     count, current_day, budget = 0, None, first_room
-
-    def flush() -> None:
-        if chunk:
-            blocks.append(section("\n".join(chunk)))
-            chunk.clear()
-
     for event in report.entries:
         day = event.start.astimezone(zone).date()
-        # An entry may add a day heading and open a section: keep room for both.
-        if count == ENTRIES_PER_PAGE or len(blocks) + bool(chunk) + 2 > budget:
-            flush()
+        # An entry may add a day heading as well as its own section: keep room for both.
+        if count == ENTRIES_PER_PAGE or len(blocks) + 2 > budget:
             pages.append(blocks)
             blocks, count, current_day, budget = [], 0, None, room
         if multi_day and day != current_day:
-            flush()
             blocks.append(context(f"*{day:%A %d %b}* · {escape(duration(day_totals[day]))}"))
         current_day = day
-        line = _entry_line(event, zone)
-        if len(chunk) == LINES_PER_SECTION or len("\n".join([*chunk, line])) > SECTION_LIMIT:
-            flush()
-        chunk.append(line)
+        blocks.append(entry_row(event, zone))
         count += 1
-    flush()
     pages.append(blocks)
     return pages
 

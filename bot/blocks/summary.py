@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from slack_sdk.models.blocks import ActionsBlock, Block, HeaderBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlock
 
 from bot.blocks import ids
+from bot.blocks.entry_menu import entry_row
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, section
@@ -15,6 +16,8 @@ from bot.services.summaries import DailySummary
 from bot.trackingtime import RunningTimer
 
 MAX_PROJECTS = 10
+# Each entry is a section with its menu: with the rest, well inside a message's 50 blocks.
+MAX_ENTRIES = 20
 
 
 def daily_summary_message(summary: DailySummary, zone: tzinfo) -> Message:
@@ -41,6 +44,12 @@ def daily_summary_message(summary: DailySummary, zone: tzinfo) -> Message:
         )
     if len(report.projects) > MAX_PROJECTS:
         blocks.append(context(f"… and {len(report.projects) - MAX_PROJECTS} more projects"))
+    if report.entries:
+        blocks.append(DividerBlock())
+        blocks += [entry_row(event, zone) for event in report.entries[:MAX_ENTRIES]]
+        if len(report.entries) > MAX_ENTRIES:
+            more = len(report.entries) - MAX_ENTRIES
+            blocks.append(context(f"… and {more} more: `/track today` lists them all."))
     if report.running is not None:
         timer = report.running
         blocks.append(

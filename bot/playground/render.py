@@ -72,6 +72,9 @@ def _control(number: int, element: dict[str, Any]) -> str:
         label = _text(element.get("text"))
         suffix = f" ↗ {element['url']}" if element.get("url") else ""
         return f"[{style}]\\[{number} {label}{suffix}][/{style}]"
+    if kind == "overflow":  # ⋯ in Slack; here its options, for `click N <option>`
+        options = " · ".join(_text(o.get("text")) for o in element.get("options") or [])
+        return f"[bold]\\[{number} ⋯ {options}][/bold]"
     chosen = element.get("initial_option") or {}
     placeholder = _text(element.get("placeholder")) or kind
     current = f": {_text(chosen.get('text'))}" if chosen else ""

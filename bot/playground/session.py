@@ -36,7 +36,7 @@ MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 HELP = (
     ("/track …", "run the slash command, e.g. /track start Design review in Website"),
-    ("click N [option]", "press button N (or choose an option of select N)"),
+    ("click N [option]", "press button N (or choose an option of select or ⋯ menu N)"),
     ("set LABEL VALUE", "fill a field of the open modal (LABEL may be its number)"),
     ("submit · close", "submit or close the open modal"),
     ("home", "open the app's Home tab"),
@@ -141,6 +141,13 @@ class Session:
             )
         if element.get("url"):
             self.console.print(f"[dim](your browser would open {element['url']})[/dim]")
+        confirm = element.get("confirm")
+        if confirm:  # Slack asks first; the playground answers yes for you
+            question = f"{_plain(confirm.get('title'))} {_plain(confirm.get('text'))}"
+            self.console.print(
+                f"[dim](Slack asks: {escape(question)} You choose "
+                f"{escape(_plain(confirm.get('confirm')) or 'Yes')}.)[/dim]"
+            )
         return self._exchange(lambda: self.playground.slack.interaction(payload), self._show_ack)
 
     def submit(self) -> bool:
@@ -423,6 +430,10 @@ def _settle(counts: Callable[[], tuple[int, ...]]) -> None:
             seen, last_change = now_counts, time.monotonic()
         elif time.monotonic() - last_change >= QUIET_SECONDS:
             return
+
+
+def _plain(text: dict[str, Any] | None) -> str:
+    return str((text or {}).get("text") or "")
 
 
 def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.crypto import Keyring
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, system_clock
+from bot.services.editing import EditingService
 from bot.services.entries import EntryService
 from bot.services.home import HomeService
 from bot.services.linking import LinkingService
@@ -16,6 +17,7 @@ from bot.services.timers import TimerService
 from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.storage import AccountStore, Database
+from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
 from bot.storage.pending import PendingEntryStore
@@ -30,12 +32,14 @@ class Services:
     installations: EncryptedInstallationStore
     oauth_states: DatabaseOAuthStateStore
     deliveries: DeliveryStore
+    deleted: DeletedEntryStore
     team_settings: TeamSettingsStore
     trackingtime: TrackingTime
     linking: LinkingService
     catalogue: Catalogue
     timers: TimerService
     entries: EntryService
+    editing: EditingService
     reports: ReportService
     zone_checks: ZoneChecks
     summaries: SummaryService
@@ -52,6 +56,8 @@ class Services:
         timers = TimerService(trackingtime, catalogue, clock)
         pending = PendingEntryStore(database.sessions)
         deliveries = DeliveryStore(database.sessions)
+        deleted = DeletedEntryStore(database.sessions)
+        entries = EntryService(trackingtime, catalogue, pending, clock)
         return cls(
             database=database,
             accounts=accounts,
@@ -61,12 +67,14 @@ class Services:
             ),
             oauth_states=DatabaseOAuthStateStore(database.sessions),
             deliveries=deliveries,
+            deleted=deleted,
             team_settings=TeamSettingsStore(database.sessions),
             trackingtime=trackingtime,
-            linking=LinkingService(accounts, pending, deliveries, trackingtime),
+            linking=LinkingService(accounts, pending, deliveries, deleted, trackingtime),
             catalogue=catalogue,
             timers=timers,
-            entries=EntryService(trackingtime, catalogue, pending, clock),
+            entries=entries,
+            editing=EditingService(trackingtime, entries, timers, deleted, clock),
             reports=reports,
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.logparse import MAX_DAYS_BACK, LogRequest, parse_duration
@@ -222,6 +222,18 @@ class EntryService:
             project_name=task.project,
         )
         return await self.log_or_keep(link, entry, channel_id)
+
+    async def log_again(
+        self, link: Link, entry: Entry, day: date, channel_id: str | None = None
+    ) -> Logged | Kept | InFuture:
+        """``entry``'s task, length and notes once more on ``day``: the entry a ``/track log``
+        of that length with no times would add, placed the same way."""
+        zone = zone_or_utc(link.time_zone)
+        now = self._clock()
+        start, end = entry_times(day, entry.duration, None, None, zone, now)
+        if end > now + timedelta(minutes=1):
+            return InFuture(end)
+        return await self.log_or_keep(link, replace(entry, start=start, end=end), channel_id)
 
     async def log(self, link: Link, entry: Entry) -> Logged:
         """Add ``entry`` to TrackingTime. Raises :class:`bot.trackingtime.TrackingTimeError`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.storage import AccountStore, Link, SlackUserKey
+from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore
 from bot.storage.pending import PendingEntryStore
 from bot.trackingtime import TrackingTime, Workspace
@@ -24,11 +25,13 @@ class LinkingService:
         accounts: AccountStore,
         pending: PendingEntryStore,
         deliveries: DeliveryStore,
+        deleted: DeletedEntryStore,
         trackingtime: TrackingTime,
     ) -> None:
         self._accounts = accounts
         self._pending = pending
         self._deliveries = deliveries
+        self._deleted = deleted
         self._trackingtime = trackingtime
 
     async def connect(self, key: SlackUserKey, app_password: str, time_zone: str) -> Linked:
@@ -65,12 +68,14 @@ class LinkingService:
         """Delete everything stored for the user; ``True`` when they were linked."""
         await self._pending.delete_user(key)
         await self._deliveries.delete_user(key)
+        await self._deleted.delete_user(key)
         return await self._accounts.delete(key)
 
     async def forget_workspace(self, enterprise_id: str | None, team_id: str) -> int:
         """Delete everything stored for a workspace the app left; how many links it had."""
         await self._pending.delete_workspace(enterprise_id, team_id)
         await self._deliveries.delete_workspace(enterprise_id, team_id)
+        await self._deleted.delete_workspace(enterprise_id, team_id)
         return await self._accounts.delete_workspace(enterprise_id, team_id)
 
 

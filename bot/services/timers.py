@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from bot.commands import Token
@@ -15,6 +15,7 @@ from bot.storage import Link
 from bot.trackingtime import (
     Conflict,
     Event,
+    RequestRejected,
     RunningTimer,
     Task,
     TrackingTime,
@@ -33,6 +34,8 @@ class TimerStatus:
     running: RunningTimer | None
     today_total: timedelta
     recent_tasks: tuple[Task, ...]
+    # The latest finished entry on another task than the running one: what Continue resumes.
+    last_stopped: Event | None = None
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,27 @@ class Stopped:
     tracked: timedelta
     today_total: timedelta
     now: datetime
+    notes: str = ""  # the stopped timer's, for Continue
 
 
 @dataclass(frozen=True)
 class NothingRunning:
-    """Stop was asked with no timer running."""
+    """Stop (or notes) was asked with no timer running."""
 
     today_total: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class NotesSet:
+    """The running timer's notes were changed."""
+
+    timer: RunningTimer
+    now: datetime
+
+
+@dataclass(frozen=True)
+class NothingToContinue:
+    """No stopped timer in the past week to continue."""
 
 
 StartOutcome = Started | Choose | NoMatch
@@ -90,6 +107,20 @@ def recent_tasks(events: Sequence[Event], exclude: int | None) -> tuple[Task, ..
     return tuple(tasks)
 
 
+def last_stopped(events: Sequence[Event], running: RunningTimer | None) -> Event | None:
+    """The finished entry that ended last, on a task other than the running timer's."""
+    running_task = running.task.id if running else None
+    finished = [
+        e
+        for e in events
+        if not e.is_running and e.task_id is not None and e.task_id != running_task
+    ]
+    return max(finished, key=lambda e: (e.end or e.start, e.id), default=None)
+
+
+NOTES_SEPARATOR = "\n"  # between the notes a timer had and what `/track note +` adds
+
+
 class TimerService:
     def __init__(
         self, trackingtime: TrackingTime, catalogue: Catalogue, clock: Clock = system_clock
@@ -114,6 +145,7 @@ class TimerService:
             running=running,
             today_total=today_total(events, running, session.zone, now),
             recent_tasks=recent_tasks(events, running.task.id if running else None),
+            last_stopped=last_stopped(events, running),
         )
 
     async def start(self, link: Link, words: Sequence[Token], notes: str | None) -> StartOutcome:
@@ -165,4 +197,42 @@ class TimerService:
             tracked=running.elapsed(now),
             today_total=today_total(events, None, session.zone, now),
             now=now,
+            notes=running.notes,
         )
+
+    async def set_notes(self, link: Link, text: str, append: bool) -> NotesSet | NothingRunning:
+        """Give the running timer ``text`` as its notes, or add it to the notes it has.
+
+        The timer's time entry is updated with ``events/update`` (see the API notes: that this
+        works on a running entry is unconfirmed against the live API).
+        """
+        session = self._session(link)
+        running = await session.running_timer(link.tt_user_id)
+        if running is None:
+            return NothingRunning()
+        if running.event_id is None:
+            raise RequestRejected(
+                "tracking: no event id",
+                "TrackingTime didn't say which time entry your timer writes to, so its notes "
+                "can't be changed from Slack.",
+            )
+        notes = text
+        if append and running.notes:
+            notes = f"{running.notes}{NOTES_SEPARATOR}{text}"
+        event = await session.update_event(running.event_id, notes=notes)
+        return NotesSet(replace(running, notes=event.notes), self._clock())
+
+    async def continue_last(self, link: Link) -> Started | NothingToContinue:
+        """Start the task of the last stopped timer again, with its notes."""
+        session = self._session(link)
+        today = local_day(self._clock(), session.zone)
+        running, events = await asyncio.gather(
+            session.running_timer(link.tt_user_id),
+            session.events(link.tt_user_id, today - timedelta(days=RECENT_DAYS - 1), today),
+        )
+        last = last_stopped(events, running)
+        if last is None or last.task_id is None:
+            return NothingToContinue()
+        now = self._clock()
+        timer = await session.track(last.task_id, now, last.notes)
+        return Started(timer, running, now)

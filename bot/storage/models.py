@@ -130,6 +130,25 @@ class PendingEntry(SQLModel, table=True):
     )
 
 
+class DeletedEntry(SQLModel, table=True):
+    """A time entry the user deleted from Slack, kept for a day so that Undo can add it back
+    exactly (same task, times and notes, however long the notes: a button value holds 2000
+    characters, notes may hold more).
+    """
+
+    __tablename__ = "deleted_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32, index=True)
+    slack_user_id: str = Field(max_length=32)
+    entry: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see bot.services.entries
+    deleted_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )
+
+
 class SlackInstallation(SQLModel, table=True):
     """This app's installation in one Slack workspace (or Enterprise Grid org), as Bolt's OAuth
     flow hands it over: the bot token, and the installer's user token if user scopes were asked.

@@ -290,25 +290,7 @@ class TrackingTimeSession:
         idempotent: when a call fails without saying whether it added the entry (a timeout),
         look for it with :meth:`find_event` before adding it again.
         """
-        if start.utcoffset() is None or end.utcoffset() is None:
-            raise ValueError("add_event needs aware datetimes")
-        start_wall, offset = to_tt(start, self.zone)
-        end_wall, _ = to_tt(end, self.zone)
-        form: Params = {
-            # Sources disagree on which of these five are required; send all (the API notes,
-            # docs/trackingtime-api.md, "events/add").
-            "start": start_wall,
-            "end": end_wall,
-            # Whole seconds between the instants sent (to_tt drops fractions), via timestamps:
-            # subtracting datetimes that share one ZoneInfo would ignore a DST change.
-            "duration": int(end.replace(microsecond=0).timestamp())
-            - int(start.replace(microsecond=0).timestamp()),
-            # TrackingTime takes one timezone per entry: the offset at its start. Across a DST
-            # change inside the entry, ``end`` is still the wall time at that instant and
-            # ``duration`` the real elapsed time (01:30-03:30 as clocks go back is 3 h).
-            "timezone": offset,
-            "user_id": user_id,
-        }
+        form: Params = {**self._span(start, end), "user_id": user_id}
         if task_id is not None:
             form["task_id"] = task_id
         else:
@@ -321,6 +303,59 @@ class TrackingTimeSession:
         if notes:
             form["notes"] = notes
         return self._event(await self._post("events/add", form), "events/add")
+
+    def _span(self, start: datetime, end: datetime) -> Params:
+        """When an entry runs, as ``events/add`` and ``events/update`` take it."""
+        if start.utcoffset() is None or end.utcoffset() is None:
+            raise ValueError("an entry's times must be aware datetimes")
+        start_wall, offset = to_tt(start, self.zone)
+        end_wall, _ = to_tt(end, self.zone)
+        return {
+            # Sources disagree on which of these are required; send all (the API notes,
+            # docs/trackingtime-api.md, "events/add").
+            "start": start_wall,
+            "end": end_wall,
+            # Whole seconds between the instants sent (to_tt drops fractions), via timestamps:
+            # subtracting datetimes that share one ZoneInfo would ignore a DST change.
+            "duration": int(end.replace(microsecond=0).timestamp())
+            - int(start.replace(microsecond=0).timestamp()),
+            # TrackingTime takes one timezone per entry: the offset at its start. Across a DST
+            # change inside the entry, ``end`` is still the wall time at that instant and
+            # ``duration`` the real elapsed time (01:30-03:30 as clocks go back is 3 h).
+            "timezone": offset,
+        }
+
+    async def event(self, event_id: int) -> Event:
+        """One time entry, whoever's it is; :class:`NotFound` when it is not there (any more)."""
+        return self._event(await self._get(f"events/{event_id}"), "events/{id}")
+
+    async def update_event(
+        self,
+        event_id: int,
+        *,
+        times: tuple[datetime, datetime] | None = None,
+        task_id: int | None = None,
+        project_id: int | None = None,
+        notes: str | None = None,
+    ) -> Event:
+        """Change a time entry; only what is given changes. ``task_id`` moves it to a task (and
+        so to its project), ``project_id`` alone onto that project itself; ``notes=""`` clears
+        them. A running entry takes new notes (or a new task) but no ``times``.
+
+        The times always go with their ``timezone``, and nothing else sends one: TrackingTime
+        keeps the wall times it has and would read them in a new offset, moving the entry.
+        Form-encoded POST, like ``events/add``, because notes may be long for a query string.
+        """
+        form: Params = {} if times is None else self._span(*times)
+        if task_id is not None:
+            form["task_id"] = task_id
+        elif project_id is not None:
+            form["project_id"] = project_id
+        if notes is not None:
+            form["notes"] = notes
+        if not form:
+            raise ValueError("update_event needs something to change")
+        return self._event(await self._post(f"events/update/{event_id}", form), "events/update")
 
     async def delete_event(self, event_id: int) -> None:
         """Delete a time entry; :class:`NotFound` when it is not there (any more).

@@ -148,6 +148,8 @@ class Event:
     end: datetime | None
     duration: timedelta
     notes: str = ""
+    # Whose entry it is: an admin's App Password reads (and may change) colleagues' entries too.
+    user_id: int | None = None
 
     @classmethod
     def from_api(cls, data: dict[str, Any], zone: tzinfo) -> Event:
@@ -166,6 +168,7 @@ class Event:
             end=_end_instant(end, start, duration, event_zone) if end else None,
             duration=duration,
             notes=str(data.get("notes") or ""),
+            user_id=int(data["user_id"]) if data.get("user_id") else None,
         )
 
     @property

@@ -3,49 +3,35 @@ more of a report, and open the Log-time modal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.entries import (
-    kept_message,
-    logged_message,
-    parse_entry_value,
-    undone_message,
-)
+from bot.blocks.edit import refused_message
+from bot.blocks.entries import kept_message, logged_message, parse_entry_value, undone_message
 from bot.blocks.messages import failure
 from bot.blocks.reports import parse_more_value, report_message
 from bot.services.container import Services
+from bot.services.editing import NotYours
 from bot.services.entries import Entry, Kept
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
-from handlers.actions.timers import STALE_BUTTON, Click, as_linked_user, button_value
+from handlers.actions.clicks import STALE_BUTTON, Click, on_click
 from handlers.common import services, user_key
 from handlers.log_modal import link_or_connect, open_log_modal
 
 
-async def undo_entry(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond | None,
-) -> None:
-    await ack()
-    value = button_value(body)
-
-    async def step(svc: Services, link: Link) -> Message:
-        if not value.isdigit():
-            return failure(STALE_BUTTON)
-        return undone_message(await svc.entries.undo(link, int(value)))
-
-    await as_linked_user(Click(body, context, client, respond), step)
+async def _undo(click: Click, svc: Services, link: Link) -> Message:
+    if not click.value.isdigit():
+        return failure(STALE_BUTTON)
+    undone = await svc.editing.undo_logged(link, int(click.value))
+    return refused_message(undone) if isinstance(undone, NotYours) else undone_message(undone)
 
 
-def _entry(payload: dict[str, Any], zone: Any) -> Entry:
+def _entry(payload: dict[str, Any], zone: tzinfo) -> Entry:
     return Entry(
         start=datetime.fromtimestamp(int(payload["start"]), UTC).astimezone(zone),
         end=datetime.fromtimestamp(int(payload["end"]), UTC).astimezone(zone),
@@ -56,50 +42,31 @@ def _entry(payload: dict[str, Any], zone: Any) -> Entry:
     )
 
 
-async def log_choice(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond | None,
-) -> None:
+async def _log_choice(click: Click, svc: Services, link: Link) -> Message:
     """Both the chooser's task buttons and "Create … and log" carry the entry in their value."""
-    await ack()
-    payload = parse_entry_value(button_value(body))
-
-    async def step(svc: Services, link: Link) -> Message:
-        if payload is None:
-            return failure(STALE_BUTTON)
-        zone = zone_or_utc(link.time_zone)
-        channel = (body.get("channel") or {}).get("id")
-        outcome = await svc.entries.log_or_keep(link, _entry(payload, zone), channel)
-        if isinstance(outcome, Kept):
-            return kept_message(outcome, zone)
-        return logged_message(outcome, zone)
-
-    await as_linked_user(Click(body, context, client, respond), step)
+    payload = parse_entry_value(click.value)
+    if payload is None:
+        return failure(STALE_BUTTON)
+    zone = zone_or_utc(link.time_zone)
+    outcome = await svc.entries.log_or_keep(link, _entry(payload, zone), click.channel_id)
+    if isinstance(outcome, Kept):
+        return kept_message(outcome, zone)
+    return logged_message(outcome, zone)
 
 
-async def report_more(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond | None,
-) -> None:
-    await ack()
-    asked = parse_more_value(button_value(body))
+async def _report_more(click: Click, svc: Services, link: Link) -> Message:
+    asked = parse_more_value(click.value)
+    if asked is None:
+        return failure(STALE_BUTTON)
+    period, page = asked
+    report = await svc.reports.report(link, period)
+    return report_message(report, zone_or_utc(link.time_zone), page)
 
-    async def step(svc: Services, link: Link) -> Message:
-        if asked is None:
-            return failure(STALE_BUTTON)
-        period, page = asked
-        report = await svc.reports.report(link, period)
-        return report_message(report, zone_or_utc(link.time_zone), page)
 
-    # A new message below the first page, rather than replacing it; reading changes nothing.
-    click = Click(body, context, client, respond)
-    await as_linked_user(click, step, replace=False, refresh_home=False)
+undo_entry = on_click(_undo)
+log_choice = on_click(_log_choice)
+# A new message below the first page, rather than replacing it; reading changes nothing.
+report_more = on_click(_report_more, replace=False, refresh_home=False)
 
 
 async def open_log_modal_button(

@@ -7,10 +7,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import Message
 from bot.blocks.settings import settings_modal
 from bot.blocks.views import connect_modal
-from handlers.common import reporting_failures, send_privately, services, user_key
+from handlers.common import reporting_privately, services, user_key
 from handlers.home import publish_home
 
 
@@ -19,11 +18,7 @@ async def disconnect(ack: AsyncAck, context: AsyncBoltContext, client: AsyncWebC
     as it is now (not connected), which is the confirmation."""
     await ack()
     svc, key = services(context), user_key(context)
-
-    async def tell(message: Message) -> None:
-        await send_privately(client, key.user_id, None, message)
-
-    async with reporting_failures(tell):
+    async with reporting_privately(client, key.user_id):
         await svc.linking.disconnect(key)
         await publish_home(client, svc, key)
 
@@ -33,11 +28,7 @@ async def open_settings(
 ) -> None:
     await ack()
     key = user_key(context)
-
-    async def tell(message: Message) -> None:
-        await send_privately(client, key.user_id, None, message)
-
-    async with reporting_failures(tell):
+    async with reporting_privately(client, key.user_id):
         link = await services(context).accounts.get(key)
         if link is None:  # disconnected meanwhile: connecting is the useful next step
             await client.views_open(trigger_id=body["trigger_id"], view=connect_modal())

@@ -12,11 +12,14 @@ from bot.blocks.messages import help_message, invalid_input
 from bot.commands import (
     Command,
     Connect,
+    Continue,
     Digest,
     Disconnect,
+    EditEntries,
     Help,
     Invalid,
     Log,
+    Note,
     Report,
     SettingsCommand,
     Start,
@@ -26,7 +29,7 @@ from bot.commands import (
     Unknown,
     parse_command,
 )
-from handlers.commands import account, digest, entries, settings, timers
+from handlers.commands import account, digest, editing, entries, settings, timers
 from handlers.commands.request import TrackRequest
 from handlers.common import reporting_failures, services, user_key
 
@@ -56,6 +59,9 @@ SUBCOMMANDS: dict[type, Callable[[TrackRequest, Any], Awaitable[None]]] = {
     Status: timers.status,
     Start: timers.start,
     Stop: timers.stop,
+    EditEntries: editing.edit,
+    Note: editing.note,
+    Continue: editing.continue_,
 }
 
 

@@ -10,10 +10,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message, ids
 from bot.blocks.entries import kept_message, logged_message
-from bot.blocks.messages import not_linked
 from bot.services.entries import Entry, Kept, LogForm, entry_from_form
+from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
-from handlers.common import reporting_failures, send_privately, services, user_key
+from handlers.common import for_linked_user, send_privately, services, user_key
 from handlers.home import publish_home
 from handlers.views.state import input_value
 
@@ -61,14 +61,12 @@ async def log_submission(
     async def tell(message: Message) -> None:
         await send_privately(client, key.user_id, channel, message)
 
-    async with reporting_failures(tell):
-        link = await svc.accounts.get(key)
-        if link is None:
-            await tell(not_linked())
-            return
+    async def log(link: Link) -> None:
         outcome = await svc.entries.log_or_keep(link, checked, channel)
         if isinstance(outcome, Kept):
             await tell(kept_message(outcome, zone))
         else:
             await tell(logged_message(outcome, zone))
             await publish_home(client, svc, key)
+
+    await for_linked_user(svc, key, tell, log)

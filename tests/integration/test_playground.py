@@ -126,7 +126,7 @@ set Notes wireframes
 submit
 /track yesterday
 /track log 45m yesterday standup
-click 1
+click 2
 """,
     )
     out = result.stdout

@@ -22,8 +22,9 @@ OUR_TABLES = {
     "team_settings",
     "slack_installations",
     "slack_oauth_states",
+    "deleted_entries",
 }
-HEAD = "0004"
+HEAD = "0007"
 
 
 async def upgrade(url: str) -> None:

@@ -26,7 +26,7 @@ from bot.blocks.entries import (
     LOG_USAGE,
     MAX_OPTIONS,
     NOTES_LIMIT,
-    OPTION_TEXT_LIMIT,
+    entry_inputs,
     entry_value,
     kept_message,
     log_modal,
@@ -40,6 +40,7 @@ from bot.blocks.entries import (
     unresolved_log_message,
 )
 from bot.blocks.format import escape
+from bot.blocks.parts import OPTION_TEXT_LIMIT
 from bot.blocks.reports import (
     ENTRIES_PER_PAGE,
     MAX_PROJECTS,
@@ -182,12 +183,17 @@ def _event_for(entry: Entry, event_id: int = 900001) -> Event:
 def test_logged_message(changes: dict[str, Any], what: str, label: str, notes: str) -> None:
     entry = _entry(notes=notes, **changes)
     payload = checked(logged_message(Logged(entry, _event_for(entry)), BERLIN))
-    (section,) = payload["blocks"]
+    section, actions = payload["blocks"]
     expected = f":white_check_mark: Logged *1h 30m* on {what}, Thu 26 Nov {SPAN}"
     if notes:
         expected += f"\n_{escape(notes)}_"
     assert section["text"]["text"] == expected
-    undo = section["accessory"]
+    menu = section["accessory"]
+    assert (menu["type"], menu["action_id"]) == ("overflow", ids.ENTRY_MENU)
+    assert [o["value"] for o in menu["options"]] == [
+        f"{verb}:900001" for verb in ("edit", "delete", "again")
+    ] + (["start:900001"] if entry.task_id else [])
+    (undo,) = actions["elements"]
     assert (undo["action_id"], undo["value"], undo["text"]["text"]) == (
         ids.UNDO_ENTRY,
         "900001",
@@ -1047,6 +1053,7 @@ def test_every_builder_is_tested() -> None:
         logged_message, kept_message, logged_later_message, not_logged_message, undone_message,
         entry_value, parse_entry_value, unresolved_log_message, task_options, project_options,
         log_modal, more_value, parse_more_value, report_message,
+        entry_inputs,  # through log_modal here, filled in through the Edit form (test_blocks_edit)
     }  # fmt: skip
     public = {
         function

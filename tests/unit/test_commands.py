@@ -134,7 +134,7 @@ def test_unknown_subcommand_suggests_the_closest(word: str, suggestion: str | No
 def test_every_alias_parses_to_its_subcommand() -> None:
     for name, aliases in SUBCOMMANDS.items():
         for alias in aliases:
-            argument = {"start": " Standup", "digest": " off"}.get(name, "")
+            argument = {"start": " Standup", "digest": " off", "note": " done"}.get(name, "")
             parsed = parse_command(alias + argument)
             assert not isinstance(parsed, Unknown | Invalid), alias
 

@@ -543,6 +543,7 @@ async def test_events_of_a_day(
         end=datetime(2026, 7, 1, 8, 30, tzinfo=UTC),
         duration=timedelta(minutes=90),
         notes="review",
+        user_id=world.ann,
     )
     assert first.start.utcoffset() == timedelta(hours=2)
     assert not first.is_running
@@ -637,6 +638,7 @@ async def test_add_event_sends_local_times_and_the_offset_at_the_start(
         end=end,
         duration=timedelta(minutes=90),
         notes="review",
+        user_id=world.ann,
     )
     (stored,) = fake_tt.events(world.acc, world.ann)
     assert stored["id"] == event.id
