@@ -83,8 +83,9 @@ Choices where the real API is unknown (the client must not depend on them)
   the same checks; wall times that are not given keep their text, even when ``timezone`` changes.
   A running entry cannot be given an ``end`` or ``duration`` (stop its timer) and must keep a
   task; its ``notes`` (and its task) can change, which is how the app sets a running timer's
-  notes (unconfirmed for the real API, see the API notes). ``events/delete/{id}`` answers with the deleted event; deleting a running entry ends its
-  timer. ``events/{id}`` reads one. Entries of another workspace are status 404.
+  notes (unconfirmed for the real API, see the API notes). ``events/delete/{id}`` answers with
+  the deleted event; deleting a running entry ends its timer. ``events/{id}`` reads one.
+  Entries of another workspace are status 404.
 * Roles: the first user added to an account is ``ADMIN``, later ones ``CO_WORKER`` (override with
   ``roles=``). Any member may read any other member's timer and events; only ``ADMIN`` and
   ``MANAGER`` may add (``user_id``), update or delete another member's entries (else status

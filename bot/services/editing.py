@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from bot.services.catalogue import Lists
 from bot.services.clock import Clock, local_day, system_clock
 from bot.services.entries import (
+    RETRYABLE,
     Entry,
     EntryService,
     InFuture,
@@ -248,7 +249,12 @@ class EditingService:
         if kept is None:
             return UndoExpired()
         entry = entry_from_json(kept, self._session(link).zone)
-        found = await self._entries.already_logged(link, entry)
+        try:
+            found = await self._entries.already_logged(link, entry)
+        except RETRYABLE:
+            # TrackingTime is not answering: adding fails too and the entry is kept, and the
+            # worker looks for it again before it adds it.
+            found = None
         outcome: Restored | Kept
         if found is not None:
             outcome = Restored(found)

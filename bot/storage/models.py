@@ -137,6 +137,9 @@ class DeletedEntry(SQLModel, table=True):
     """
 
     __tablename__ = "deleted_entries"
+    # An Undo button carries the row id: SQLite must never hand a deleted row's id to a new row,
+    # or an old button would bring back another entry.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: str = Field(default="", max_length=32)

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("entry", sa.Text(), nullable=False),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        sqlite_autoincrement=True,  # ids are never reused: an Undo button carries one
     )
     op.create_index("ix_deleted_entries_team_id", "deleted_entries", ["team_id"])
     op.create_index("ix_deleted_entries_deleted_at", "deleted_entries", ["deleted_at"])
