@@ -821,6 +821,97 @@ async def test_delete_event(
         assert_safe(caught.value)
 
 
+async def test_one_event_says_whose_it_is(
+    tt: TrackingTime, ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    event = await ann.add_event(world.ann, SUMMER, SUMMER + timedelta(hours=1), task_id=world.task)
+    read = await ann.event(event.id)
+    assert read == event and read.user_id == world.ann
+    assert (last(fake_tt).method, last(fake_tt).path) == (
+        "GET",
+        f"/api/v4/{world.acc}/events/{event.id}",
+    )
+    # Bob reads Ann's entry too (TrackingTime lets members read each other's): the app has to
+    # look at user_id itself.
+    bob = tt.session(BOB_PW, world.acc, "America/New_York")
+    assert (await bob.event(event.id)).user_id == world.ann
+    # Another workspace's entry, and one that never was, are not found.
+    elsewhere = tt.session(ANN_PW, world.acc2, "Europe/Berlin")
+    for session, event_id in ((elsewhere, event.id), (ann, 999_999)):
+        with pytest.raises(NotFound) as caught:
+            await session.event(event_id)
+        assert_safe(caught.value, ANN_PW)
+
+
+async def test_update_event_sends_only_what_changes(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    event = await ann.add_event(
+        world.ann, WINTER, WINTER + timedelta(hours=1), task_id=world.task, notes="draft"
+    )
+    # Times go with their duration and the offset at the start (summer here, winter before).
+    start, end = SUMMER, SUMMER + timedelta(minutes=45)
+    moved = await ann.update_event(event.id, times=(start, end), task_id=world.task2)
+    request = last(fake_tt)
+    assert (request.method, request.path) == (
+        "POST",
+        f"/api/v4/{world.acc}/events/update/{event.id}",
+    )
+    assert request.params == {
+        "start": "2026-07-01 12:00:00",
+        "end": "2026-07-01 12:45:00",
+        "duration": "2700",
+        "timezone": "GMT+02:00",
+        "task_id": str(world.task2),
+    }
+    assert (moved.start, moved.end, moved.task_id, moved.notes) == (
+        start,
+        end,
+        world.task2,
+        "draft",
+    )
+    # Notes alone: nothing about times, so an entry's wall times are never re-read in a new zone.
+    noted = await ann.update_event(event.id, notes=NOTES)
+    assert last(fake_tt).params == {"notes": NOTES}
+    assert (noted.start, noted.notes) == (start, NOTES)
+    cleared = await ann.update_event(event.id, notes="")
+    assert cleared.notes == ""
+    # Onto the project itself.
+    on_project = await ann.update_event(event.id, project_id=world.project)
+    assert last(fake_tt).params == {"project_id": str(world.project)}
+    assert (on_project.task_id, on_project.project_id) == (None, world.project)
+    with pytest.raises(ValueError):
+        await ann.update_event(event.id)
+    with pytest.raises(ValueError):
+        await ann.update_event(event.id, times=(datetime(2026, 7, 1, 9), datetime(2026, 7, 1, 10)))
+
+
+async def test_update_a_running_entrys_notes(
+    ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
+) -> None:
+    timer = await ann.track(world.task, SUMMER, "first")
+    assert timer.event_id is not None
+    updated = await ann.update_event(timer.event_id, notes="first, then more")
+    assert updated.is_running and updated.notes == "first, then more"
+    running = await ann.running_timer(world.ann)
+    assert running is not None and running.notes == "first, then more"
+    assert running.started_at == SUMMER
+    # A running entry has no end to move: TrackingTime refuses (stop its timer first).
+    with pytest.raises(RequestRejected) as caught:
+        await ann.update_event(timer.event_id, times=(SUMMER, SUMMER + timedelta(hours=1)))
+    assert "running" in caught.value.user_message
+
+
+async def test_a_co_worker_may_not_update_for_others(
+    tt: TrackingTime, world: World, ann: TrackingTimeSession
+) -> None:
+    event = await ann.add_event(world.ann, SUMMER, SUMMER + timedelta(hours=1), task_id=world.task)
+    bob = tt.session(BOB_PW, world.acc, "America/New_York")
+    with pytest.raises(Forbidden):
+        await bob.update_event(event.id, notes="mine now")
+    assert (await ann.event(event.id)).notes == ""
+
+
 async def test_a_co_worker_may_not_add_or_delete_for_others(
     tt: TrackingTime, world: World, fake_tt: FakeTrackingTime, ann: TrackingTimeSession
 ) -> None:
