@@ -68,10 +68,12 @@ def edit_modal(event: Event, zone: tzinfo, metadata: str) -> View:
     assert event.end is not None, "a running entry has no end to edit"
     start, end = event.start.astimezone(zone), event.end.astimezone(zone)
     task = project = None
+    # An option needs a label: TrackingTime could leave a name out.
     if event.task_id is not None:
-        task = Task(event.task_id, event.task or "", event.project_id, event.project)
+        name = event.task or f"Task {event.task_id}"
+        task = Task(event.task_id, name, event.project_id, event.project)
     if event.project_id is not None:
-        project = Project(event.project_id, event.project or "")
+        project = Project(event.project_id, event.project or f"Project {event.project_id}")
     crosses_midnight = end.date() != start.date()
     blocks: list[Block] = [context(f"Editing {entry_line(event, zone)}")]
     blocks += entry_inputs(
@@ -205,9 +207,10 @@ def undo_expired_message() -> Message:
 
 
 def project_only_message(only: ProjectOnly) -> Message:
-    project = escape(truncate(only.event.project or "", 200))
+    name = only.event.project
+    project = f"the project *{escape(truncate(name, 200))}*" if name else "a project"
     text = (
-        f":information_source: That entry is on the project *{project}* itself, and "
+        f":information_source: That entry is on {project} itself, and "
         "TrackingTime starts timers on tasks only. *Log again today* adds its time once more."
     )
     return Message(text="TrackingTime starts timers on tasks only", blocks=(section(text),))

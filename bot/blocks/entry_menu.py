@@ -45,7 +45,8 @@ def menu_value(verb: str, event_id: int) -> str:
 def parse_menu_value(value: str) -> tuple[str, int] | None:
     """``(verb, entry id)`` from a menu option's value; ``None`` for a value we did not make."""
     verb, _, event_id = value.partition(":")
-    if verb not in VERBS or not event_id.isdigit() or len(event_id) > 18:
+    # isascii: str.isdigit also takes other scripts' digits, which int() reads too.
+    if verb not in VERBS or not (event_id.isascii() and event_id.isdigit()) or len(event_id) > 18:
         return None
     return verb, int(event_id)
 

@@ -88,6 +88,8 @@ MAX_ACTIONS_ELEMENTS = 25
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_OVERFLOW_OPTIONS = 5
 MAX_VIEW_BUTTON_TEXT = 24  # a modal's title, submit and close
 MAX_PRIVATE_METADATA = 3000
 MAX_ID = 255  # action_id, block_id, callback_id
@@ -172,6 +174,15 @@ def block_problems(blocks: list[dict[str, Any]]) -> list[str]:
             for option in element.get("options", []):
                 if len(option["text"]["text"]) > MAX_OPTION_TEXT:
                     problems.append(f"{where}: option text over {MAX_OPTION_TEXT}")
+                if len(option.get("value", "")) > MAX_OPTION_VALUE:
+                    problems.append(f"{where}: option value over {MAX_OPTION_VALUE}")
+            if element.get("type") == "overflow":
+                if not 0 < len(element["options"]) <= MAX_OVERFLOW_OPTIONS:
+                    problems.append(f"{where}: an overflow takes 1 to {MAX_OVERFLOW_OPTIONS}")
+                values = [option["value"] for option in element["options"]]
+                if len(values) != len(set(values)):
+                    problems.append(f"{where}: overflow option values repeat")
+
         for text in _walk(block):
             if text.get("type") in ("plain_text", "mrkdwn") and not text.get("text"):
                 problems.append(f"{where}: empty text object")
@@ -311,8 +322,31 @@ def _button_json(action_id: str = "go", text: str = "Go", value: str = "1") -> d
     return {"type": "button", "text": plain, "action_id": action_id, "value": value}
 
 
+def _overflow_json(count: int, value: str | None = None) -> dict[str, Any]:
+    options = [
+        {"text": {"type": "plain_text", "text": f"Option {n}"}, "value": value or f"v{n}"}
+        for n in range(count)
+    ]
+    return {"type": "overflow", "action_id": "menu", "options": options}
+
+
+def _confirm_json(text_length: int) -> dict[str, Any]:
+    def plain(text: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": text}
+
+    return {
+        "title": plain("Sure?"),
+        "text": plain("x" * text_length),
+        "confirm": plain("Yes"),
+        "deny": plain("No"),
+    }
+
+
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Hi"}}
-GOOD_MESSAGE = _message(SECTION, {"type": "actions", "elements": [_button_json()]})
+GOOD_MESSAGE = _message(
+    {**SECTION, "accessory": _overflow_json(4)},
+    {"type": "actions", "elements": [{**_button_json(), "confirm": _confirm_json(300)}]},
+)
 
 
 def test_the_message_check_accepts_a_good_message() -> None:
@@ -367,6 +401,26 @@ def test_the_message_check_accepts_a_good_message() -> None:
         ),
         pytest.param(
             _message({"type": "actions", "elements": []}), AssertionError, id="no elements"
+        ),
+        pytest.param(
+            _message({**SECTION, "accessory": _overflow_json(6)}),
+            SlackObjectFormationError,
+            id="overflow of 6",
+        ),
+        pytest.param(
+            _message({**SECTION, "accessory": _overflow_json(2, value="x" * 151)}),
+            AssertionError,
+            id="option value 151",
+        ),
+        pytest.param(
+            _message({**SECTION, "accessory": _overflow_json(2, value="same")}),
+            AssertionError,
+            id="repeated option value",
+        ),
+        pytest.param(
+            _message({**SECTION, "accessory": {**_button_json(), "confirm": _confirm_json(301)}}),
+            SlackObjectFormationError,
+            id="confirm text 301",
         ),
         pytest.param(
             _message({"type": "section", "text": {"type": "mrkdwn", "text": ""}}),
@@ -656,14 +710,19 @@ def test_started_message(previous: RunningTimer | None, notes: str) -> None:
 
 
 def test_stopped_message() -> None:
-    stopped = Stopped(DESIGN, timedelta(minutes=95), timedelta(hours=6), NOW)
+    stopped = Stopped(DESIGN, timedelta(minutes=95), timedelta(hours=6), NOW, "hero section")
     payload = check_message(stopped_message(stopped))
     section = payload["blocks"][0]
     assert section["text"]["text"] == (
         ":white_check_mark: Stopped *Design review* · Website: *1h 35m* tracked"
     )
-    assert section["accessory"]["action_id"] == f"{ids.START_TASK}:0"
-    assert parse_start_task_value(section["accessory"]["value"]) == (DESIGN.id, "")
+    # Continue: this task again, with the notes the timer had.
+    continue_ = section["accessory"]
+    assert (continue_["action_id"], continue_["text"]["text"]) == (
+        f"{ids.START_TASK}:0",
+        "Continue",
+    )
+    assert parse_start_task_value(continue_["value"]) == (DESIGN.id, "hero section")
     assert payload["text"] == "Stopped Design review · Website: 1h 35m"
     assert "Today: *6h 00m* tracked" in all_text(payload)
 
