@@ -10,10 +10,13 @@ from bot.commands import (
     SUBCOMMANDS,
     Command,
     Connect,
+    Continue,
     Disconnect,
+    EditEntries,
     Help,
     Invalid,
     Log,
+    Note,
     Report,
     Start,
     Status,
@@ -57,6 +60,20 @@ from bot.commands import (
         ("thursday", Report("thursday")),
         ("-2d", Report("-2d")),
         ("thuday", Unknown("thuday", "today")),
+        ("edit", EditEntries()),
+        ("fix", EditEntries()),
+        ("edit last", EditEntries(last=True)),
+        ("EDIT LAST", EditEntries(last=True)),
+        ("note homepage hero", Note("homepage hero")),
+        ("note   two  spaces ", Note("two spaces")),
+        ("note + then the footer", Note("then the footer", append=True)),
+        ("note +then the footer", Note("then the footer", append=True)),
+        ("notes 10:30 call: with Ann", Note("10:30 call: with Ann")),
+        ("note a + b", Note("a + b")),
+        ("continue", Continue()),
+        ("resume", Continue()),
+        ("edti", Unknown("edti", "edit")),
+        ("contineu", Unknown("contineu", "continue")),
     ],
 )
 def test_subcommands(text: str, expected: object) -> None:
@@ -129,6 +146,24 @@ def test_invalid_input_names_the_problem_and_gives_an_example(text: str, problem
 def test_unknown_subcommand_suggests_the_closest(word: str, suggestion: str | None) -> None:
     assert parse_command(f"{word} something") == Unknown(word, suggestion)
     assert suggest_subcommand(word) == suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("note", "Say what the notes are"),
+        ("note +", "Say what the notes are"),
+        ("note   +   ", "Say what the notes are"),
+        ("edit yesterday", "`edit` lists your latest entries, or takes `last`"),
+        ("edit last week", "`edit` lists your latest entries, or takes `last`"),
+        ("continue design review", "`continue` takes nothing after it"),
+    ],
+)
+def test_fixing_commands_used_wrongly_say_how(text: str, problem: str) -> None:
+    parsed = parse_command(text)
+    assert isinstance(parsed, Invalid) and parsed.problem.startswith(problem)
+    example = parse_command(parsed.example.removeprefix("/track "))
+    assert isinstance(example, Note | EditEntries | Continue)
 
 
 def test_every_alias_parses_to_its_subcommand() -> None:
