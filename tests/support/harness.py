@@ -130,6 +130,36 @@ class AppHarness:
         )
         return self.slack.interaction(payload), response_url
 
+    def choose(
+        self, user: SlackUser, message: dict[str, Any], option: str, *, index: int = 0
+    ) -> tuple[httpx.Response, str]:
+        """Choose ``option`` (its text) in the ``index``-th entry menu of ``message``."""
+        block_id, menu = _menu_option(message, option, index)
+        response_url = self.fake_slack.new_response_url(user.team_id)
+        payload = block_actions_payload(
+            user,
+            menu,
+            block_id=block_id,
+            response_url=response_url,
+            trigger_id=self.fake_slack.new_trigger_id(),
+            message=message,
+        )
+        return self.slack.interaction(payload), response_url
+
+    def choose_in_home(
+        self, user: SlackUser, home: dict[str, Any], option: str, *, index: int = 0
+    ) -> httpx.Response:
+        """Choose ``option`` in the ``index``-th entry menu of the published Home tab."""
+        block_id, menu = _menu_option(home, option, index)
+        payload = block_actions_payload(
+            user,
+            menu,
+            block_id=block_id,
+            trigger_id=self.fake_slack.new_trigger_id(home["id"]),
+            view=submitted_view(user, home, {}),
+        )
+        return self.slack.interaction(payload)
+
     def submit(
         self, user: SlackUser, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
     ) -> httpx.Response:
@@ -269,6 +299,20 @@ def _button(view: dict[str, Any], action_id: str, index: int) -> tuple[str, dict
     ]
     assert buttons, f"no {action_id} button in {view}"
     return buttons[index]
+
+
+def _menu_option(view: dict[str, Any], option: str, index: int) -> tuple[str, dict[str, Any]]:
+    """The ``index``-th entry menu of a message or view, with ``option`` chosen in it, as Slack
+    reports the choice."""
+    menus = [
+        (block_id, element)
+        for block_id, element in _elements(view)
+        if element.get("type") == "overflow" and element["action_id"] == "entry_menu"
+    ]
+    assert menus, f"no entry menu in {view}"
+    block_id, menu = menus[index]
+    [chosen] = [o for o in menu["options"] if o["text"]["text"] == option]
+    return block_id, {**menu, "selected_option": chosen}
 
 
 def _elements(message: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
