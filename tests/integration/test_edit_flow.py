@@ -17,7 +17,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.fakes.slack import FakeSlack
-from bot.fakes.slack_requests import SlackUser, block_actions_payload, view_submission_payload
+from bot.fakes.slack_requests import view_submission_payload
 from bot.fakes.trackingtime import FakeTrackingTime
 from bot.playground.session import _initial_state
 from tests.support.flows import connect
@@ -399,37 +399,22 @@ def test_continue_with_nothing_stopped(alice: AppHarness) -> None:
 # --- Forged payloads: a colleague's entry id -----------------------------------------------------
 
 
-def forged_menu(app: AppHarness, user: SlackUser, value: str) -> str:
-    """A menu choice Slack never showed: an entry menu option with the value ``value``."""
-    response_url = app.fake_slack.new_response_url(user.team_id)
+def forged(app: AppHarness, element: dict[str, Any]) -> str:
+    """Alice uses an element Slack never showed her; returns where the app answers."""
+    ack, response_url = app.use(ALICE, "forged", element, {"text": "x", "blocks": []})
+    assert ack.status_code == 200
+    return response_url
+
+
+def forged_menu(app: AppHarness, value: str) -> str:
+    """An entry menu option with the value ``value``."""
     option = {"text": {"type": "plain_text", "text": "Delete"}, "value": value}
-    element = {"type": "overflow", "action_id": ids.ENTRY_MENU, "selected_option": option}
-    payload = block_actions_payload(
-        user,
-        element,
-        block_id="forged",
-        trigger_id=app.fake_slack.new_trigger_id(),
-        response_url=response_url,
-        message={"text": "x", "blocks": []},
-    )
-    assert app.slack.interaction(payload).status_code == 200
-    return response_url
+    return forged(app, {"type": "overflow", "action_id": ids.ENTRY_MENU, "selected_option": option})
 
 
-def forged_button(app: AppHarness, user: SlackUser, action_id: str, value: str) -> str:
-    response_url = app.fake_slack.new_response_url(user.team_id)
-    element = {"type": "button", "action_id": action_id, "value": value,
-               "text": {"type": "plain_text", "text": "x"}}  # fmt: skip
-    payload = block_actions_payload(
-        user,
-        element,
-        block_id="forged",
-        trigger_id=app.fake_slack.new_trigger_id(),
-        response_url=response_url,
-        message={"text": "x", "blocks": []},
-    )
-    assert app.slack.interaction(payload).status_code == 200
-    return response_url
+def forged_button(app: AppHarness, action_id: str, value: str) -> str:
+    text = {"type": "plain_text", "text": "x"}
+    return forged(app, {"type": "button", "action_id": action_id, "value": value, "text": text})
 
 
 def test_a_forged_id_of_a_colleagues_entry_is_refused(
@@ -449,15 +434,15 @@ def test_a_forged_id_of_a_colleagues_entry_is_refused(
     )
     before = stored(fake_tt, seeded, bobs)
     for verb in ("delete", "again", "start"):
-        reply = alice.wait_for_post(forged_menu(alice, ALICE, f"{verb}:{bobs}")).body
+        reply = alice.wait_for_post(forged_menu(alice, f"{verb}:{bobs}")).body
         assert "That entry is not one of yours, so I left it alone." in text_of(reply), verb
     for action_id in (ids.DELETE_ENTRY, ids.UNDO_ENTRY):
-        reply = alice.wait_for_post(forged_button(alice, ALICE, action_id, str(bobs))).body
+        reply = alice.wait_for_post(forged_button(alice, action_id, str(bobs))).body
         assert "not one of yours" in text_of(reply), action_id
 
     # Edit: the form never shows Bob's entry...
     opened = len([c for c in fake_slack.calls_to("views.open") if c.ok])
-    forged_menu(alice, ALICE, f"edit:{bobs}")
+    forged_menu(alice, f"edit:{bobs}")
     refusal = alice.wait_for_view_update(alice.opened_view(opened + 1)["id"])
     assert "not one of yours" in text_of(refusal) and "Bob's own" not in text_of(refusal)
     # ...and a submission with forged metadata saves nothing over it.
@@ -478,7 +463,7 @@ def test_a_forged_id_of_a_colleagues_entry_is_refused(
     [told] = ephemerals(alice, 1)
     assert "not one of yours" in text_of(told)
     # An Undo id of nothing Alice deleted brings nothing back.
-    reply = alice.wait_for_post(forged_button(alice, ALICE, ids.RESTORE_ENTRY, "1")).body
+    reply = alice.wait_for_post(forged_button(alice, ids.RESTORE_ENTRY, "1")).body
     assert "nothing left to undo" in text_of(reply).casefold()
 
     time.sleep(0.2)  # let any stray follow-up land before looking

@@ -114,51 +114,33 @@ class AppHarness:
                 raise AssertionError(f"no post #{count} to {response_url}; saw {len(posts)}")
             time.sleep(0.01)
 
-    def click(
-        self, user: SlackUser, message: dict[str, Any], action_id: str, *, index: int = 0
+    def use(
+        self, user: SlackUser, block_id: str, element: dict[str, Any], message: dict[str, Any]
     ) -> tuple[httpx.Response, str]:
-        """Click the ``index``-th button whose action id starts with ``action_id``."""
-        block_id, button = _button(message, action_id, index)
+        """Use ``element`` (a button, or a menu with its ``selected_option``) of a message the
+        app posted, Slack's way; returns the ack and the response_url the click carried."""
         response_url = self.fake_slack.new_response_url(user.team_id)
         payload = block_actions_payload(
             user,
-            button,
+            element,
             block_id=block_id,
             response_url=response_url,
             trigger_id=self.fake_slack.new_trigger_id(),
             message=message,
         )
         return self.slack.interaction(payload), response_url
+
+    def click(
+        self, user: SlackUser, message: dict[str, Any], action_id: str, *, index: int = 0
+    ) -> tuple[httpx.Response, str]:
+        """Click the ``index``-th button whose action id starts with ``action_id``."""
+        return self.use(user, *_button(message, action_id, index), message)
 
     def choose(
         self, user: SlackUser, message: dict[str, Any], option: str, *, index: int = 0
     ) -> tuple[httpx.Response, str]:
         """Choose ``option`` (its text) in the ``index``-th entry menu of ``message``."""
-        block_id, menu = _menu_option(message, option, index)
-        response_url = self.fake_slack.new_response_url(user.team_id)
-        payload = block_actions_payload(
-            user,
-            menu,
-            block_id=block_id,
-            response_url=response_url,
-            trigger_id=self.fake_slack.new_trigger_id(),
-            message=message,
-        )
-        return self.slack.interaction(payload), response_url
-
-    def choose_in_home(
-        self, user: SlackUser, home: dict[str, Any], option: str, *, index: int = 0
-    ) -> httpx.Response:
-        """Choose ``option`` in the ``index``-th entry menu of the published Home tab."""
-        block_id, menu = _menu_option(home, option, index)
-        payload = block_actions_payload(
-            user,
-            menu,
-            block_id=block_id,
-            trigger_id=self.fake_slack.new_trigger_id(home["id"]),
-            view=submitted_view(user, home, {}),
-        )
-        return self.slack.interaction(payload)
+        return self.use(user, *_menu_option(message, option, index), message)
 
     def submit(
         self, user: SlackUser, view: dict[str, Any], values: dict[str, dict[str, dict[str, Any]]]
@@ -250,20 +232,31 @@ class AppHarness:
                 raise AssertionError(f"no views.publish #{count}; saw {len(published)}")
             time.sleep(0.01)
 
-    def click_in_home(
-        self, user: SlackUser, home: dict[str, Any], action_id: str, *, index: int = 0
+    def use_in_home(
+        self, user: SlackUser, home: dict[str, Any], block_id: str, element: dict[str, Any]
     ) -> httpx.Response:
-        """Click a button in the published Home tab ``home``: Slack sends the view along, and
+        """Use ``element`` in the published Home tab ``home``: Slack sends the view along, and
         no ``response_url``."""
-        block_id, button = _button(home, action_id, index)
         payload = block_actions_payload(
             user,
-            button,
+            element,
             block_id=block_id,
             trigger_id=self.fake_slack.new_trigger_id(home["id"]),
             view=submitted_view(user, home, {}),
         )
         return self.slack.interaction(payload)
+
+    def click_in_home(
+        self, user: SlackUser, home: dict[str, Any], action_id: str, *, index: int = 0
+    ) -> httpx.Response:
+        """Click a button in the published Home tab ``home``."""
+        return self.use_in_home(user, home, *_button(home, action_id, index))
+
+    def choose_in_home(
+        self, user: SlackUser, home: dict[str, Any], option: str, *, index: int = 0
+    ) -> httpx.Response:
+        """Choose ``option`` in the ``index``-th entry menu of the published Home tab."""
+        return self.use_in_home(user, home, *_menu_option(home, option, index))
 
     # State -------------------------------------------------------------------------------
 
