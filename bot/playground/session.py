@@ -146,7 +146,8 @@ class Session:
             question = f"{_plain(confirm.get('title'))} {_plain(confirm.get('text'))}"
             self.console.print(
                 f"[dim](Slack asks: {escape(question)} You choose "
-                f"{escape(_plain(confirm.get('confirm')) or 'Yes')}.)[/dim]"
+                f"{escape(_plain(confirm.get('confirm')) or 'Yes')}.)[/dim]",
+                soft_wrap=True,
             )
         return self._exchange(lambda: self.playground.slack.interaction(payload), self._show_ack)
 

@@ -158,3 +158,36 @@ submit
     assert "Standup · Internal" in out
     assert "Daily summary at 18:00" in out  # the refreshed Home shows the new setting
     assert "team-time" in out or "C0TEAM" in out
+
+
+def test_fixing_what_was_tracked_in_the_playground(tmp_path: Path) -> None:
+    """Entry menus are ``click N <option>``; a confirm dialog is answered yes and said so."""
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script="""/track log 45m standup: daily
+/track edit
+click 1 Edit
+set Notes daily, with the design team
+submit
+/track edit
+click 1 Delete
+click 1
+click 1
+/track start design review in website: hero section
+/track note + then the footer
+/track stop
+/track continue
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "⋯ Edit · Delete · Log again today · Start again" in out
+    assert "▣ Edit entry" in out and "Notes (optional): daily" in out
+    assert "Saved:" in out and "daily, with the design team" in out
+    assert "(Slack asks: Delete this entry?" in out and "You choose Delete.)" in out
+    assert "Deleted" in out and "[1 Undo]" in out
+    assert "Back in TrackingTime:" in out
+    assert "Notes on Design review · Website redesign" in out
+    assert "hero section" in out and "then the footer" in out
+    assert out.count("Started Design review · Website redesign") == 2  # start, then continue
