@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.entries import entry_inputs
 from bot.blocks.entry_menu import entry_line, entry_row
-from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message
 from bot.blocks.parts import button, context, section
 from bot.services.editing import (
@@ -220,7 +220,7 @@ def notes_set_message(notes_set: NotesSet, zone: tzinfo) -> Message:
     timer = notes_set.timer
     text = f":memo: Notes on {task_mrkdwn(timer.task)} (running since "
     text += f"{clock_time(timer.started_at, zone)}):"
-    text += f"\n_{escape(truncate(timer.notes, 2000))}_" if timer.notes else " none"
+    text += f"\n{notes_mrkdwn(timer.notes, 2000)}" if timer.notes.strip() else " none"
     stop = button("Stop", ids.STOP_TIMER, "stop", style="danger")
     return Message(
         text=f"Notes on {timer.task.label} saved", blocks=(section(text, accessory=stop),)

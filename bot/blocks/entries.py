@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.entry_menu import entry_menu
-from bot.blocks.format import clock_time, duration, escape, truncate
+from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, truncate
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, option, section, truncate_json
 from bot.services.entries import Entry, Kept, Logged, Unresolved
@@ -50,7 +50,7 @@ def logged_message(logged: Logged, zone: tzinfo) -> Message:
     entry = logged.entry
     text = f":white_check_mark: Logged {_entry_line(entry, zone)}"
     if entry.notes:
-        text += f"\n_{escape(truncate(entry.notes, 500))}_"
+        text += f"\n{notes_mrkdwn(entry.notes, 500)}"
     return Message(
         text=f"Logged {duration(entry.duration)} on {entry.label}",
         blocks=(

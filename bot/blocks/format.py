@@ -42,3 +42,10 @@ def task_mrkdwn(task: Task) -> str:
     """
     name = f"*{escape(truncate(task.name, 200))}*"
     return f"{name} · {escape(truncate(task.project, 200))}" if task.project else name
+
+
+def notes_mrkdwn(notes: str, limit: int) -> str:
+    """Notes in italics, cut to ``limit``: line by line, because Slack ends italics at a line
+    break (``_a\nb_`` would show its underscores)."""
+    lines = (line.strip() for line in escape(truncate(notes, limit)).splitlines())
+    return "\n".join(f"_{line}_" for line in lines if line)

@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.entry_menu import entry_row
-from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
 from bot.blocks.message import Message
 from bot.blocks.messages import start_task_value
 from bot.blocks.parts import button, context, section
@@ -114,7 +114,7 @@ def _timer(status: TimerStatus, zone: tzinfo) -> Block:
     text += f"*{escape(duration(timer.elapsed(status.now)))}* (since "
     text += f"{clock_time(timer.started_at, zone)})"
     if timer.notes:
-        text += f"\n_{escape(truncate(timer.notes, 500))}_"
+        text += f"\n{notes_mrkdwn(timer.notes, 500)}"
     return section(text, accessory=button("Stop", ids.STOP_TIMER, "stop", style="danger"))
 
 

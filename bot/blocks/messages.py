@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import ids
-from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, section, truncate_json
 from bot.commands import Unknown
@@ -166,7 +166,7 @@ def status_message(status: TimerStatus, zone: tzinfo) -> Message:
         text = f":stopwatch: {task_mrkdwn(timer.task)}\nRunning for *{escape(elapsed)}* (since "
         text += f"{clock_time(timer.started_at, zone)})"
         if timer.notes:
-            text += f"\n_{escape(truncate(timer.notes, 500))}_"
+            text += f"\n{notes_mrkdwn(timer.notes, 500)}"
         blocks.append(section(text, accessory=_stopbutton()))
         fallback = f"Running: {timer.task.label} for {elapsed}"
     else:
@@ -186,7 +186,7 @@ def started_message(started: Started, zone: tzinfo) -> Message:
     text = f":arrow_forward: Started {task_mrkdwn(timer.task)} at "
     text += clock_time(timer.started_at, zone)
     if timer.notes:
-        text += f"\n_{escape(truncate(timer.notes, 500))}_"
+        text += f"\n{notes_mrkdwn(timer.notes, 500)}"
     blocks: list[Block] = [section(text, accessory=_stopbutton())]
     previous = started.previous
     if previous is not None:

@@ -349,14 +349,14 @@ def test_note_sets_and_adds_to_the_running_timers_notes(
     set_ = alice.reply_to(ALICE, "note hero section")
     assert "Notes on *Design review* · Website" in text_of(set_) and "hero section" in text_of(set_)
     added = alice.reply_to(ALICE, "note + then the footer")
-    assert "hero section\\nthen the footer" in text_of(added)
+    assert "_hero section_\\n_then the footer_" in text_of(added)
     running = fake_tt.running_task(seeded.account_id, seeded.alice_tt_id)
     assert running is not None
     assert running["tracking_event"]["notes"] == "hero section\nthen the footer"
     assert running["tracking_event"]["end"] is None
     status = alice.reply_to(ALICE, "status")
-    assert "hero section\\nthen the footer" in text_of(status)
-    home_showing(alice, "hero section\\nthen the footer")
+    assert "_hero section_\\n_then the footer_" in text_of(status)
+    home_showing(alice, "_hero section_\\n_then the footer_")
 
 
 def test_continue_from_the_stop_reply_the_home_and_the_command(

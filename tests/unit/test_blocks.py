@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.blocks import ids, messages, views
-from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
 from bot.blocks.message import Message
 from bot.blocks.messages import (
     choose_task_message,
@@ -707,6 +707,20 @@ def test_started_message(previous: RunningTimer | None, notes: str) -> None:
     else:
         assert contexts[0]["elements"][0]["text"] == "Stopped *Inbox zero* after *45m*"
     assert_no_stray_markup(payload)
+
+
+@pytest.mark.parametrize(
+    ("notes", "shown"),
+    [
+        ("one line", "_one line_"),
+        ("hero\nthen the footer", "_hero_\n_then the footer_"),
+        ("  spaced \n\n\n  out ", "_spaced_\n_out_"),
+        ("<b> & *x*", "_&lt;b&gt; &amp; *x*_"),
+        ("x" * 600, "_" + "x" * 499 + "…_"),
+    ],
+)
+def test_notes_are_italic_line_by_line(notes: str, shown: str) -> None:
+    assert notes_mrkdwn(notes, 500) == shown
 
 
 def test_stopped_message() -> None:
