@@ -272,6 +272,30 @@ def test_delete_and_undo_from_the_home(
     assert alice.fake_slack.calls_to("chat.postMessage") == []
 
 
+def test_edit_from_the_home_answers_in_the_home(
+    alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
+) -> None:
+    now = datetime.now(BERLIN).replace(microsecond=0)
+    start = now - timedelta(minutes=40)
+    event_id = seed_entry(
+        fake_tt, seeded, "Standup/Internal", start.strftime(WALL), now.strftime(WALL), "daily"
+    )
+    count = len(alice.published_homes(ALICE))
+    alice.home(ALICE)
+    home = alice.wait_for_home(ALICE, count + 1)
+    opened = len([c for c in alice.fake_slack.calls_to("views.open") if c.ok])
+    assert alice.choose_in_home(ALICE, home, "Edit").status_code == 200
+    form = alice.wait_for_view_update(alice.opened_view(opened + 1)["id"])
+    assert json.loads(form["private_metadata"])["home"] is True
+    alice.submit(ALICE, form, form_values(form, notes={"value": "daily, with design"}))
+    answered = home_showing(alice, "Saved")
+    assert "Saved" in text_of(answered["blocks"][1])  # at the top of the Home
+    assert "daily, with design" in text_of(answered["blocks"][3:])  # and in today's list
+    event = stored(fake_tt, seeded, event_id)
+    assert event is not None and event["notes"] == "daily, with design"
+    assert alice.fake_slack.calls_to("chat.postEphemeral") == []
+
+
 # --- Log again today and start again, from a log reply ------------------------------------------
 
 
