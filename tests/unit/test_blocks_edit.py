@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.blocks import edit, entry_menu, ids
@@ -316,7 +316,7 @@ def test_no_latest_entries() -> None:
     assert menus(payload) == []
 
 
-@FAST
+@settings(FAST, max_examples=25)
 @given(st.lists(any_events(), max_size=80), st.sampled_from([UTC, *ZONES]))
 def test_any_list_of_latest_entries_fits_a_message(events: list[Event], zone: tzinfo) -> None:
     payload = checked(entries_message(events, zone))
@@ -474,7 +474,7 @@ def test_the_home_shows_a_notice_first() -> None:
     assert "Deleted" not in all_text(check_view(home_view(HomeState(), BERLIN, notice)))
 
 
-@FAST
+@settings(FAST, max_examples=25)
 @given(
     st.lists(any_events(), max_size=60),
     st.one_of(st.none(), any_events().map(lambda e: deleted_message(Deleted(e, 1), BERLIN))),
