@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.services.catalogue import Lists
@@ -180,11 +180,21 @@ class EditingService:
 
     async def entry(self, link: Link, event_id: int) -> Event | Gone | NotYours:
         """The user's own entry ``event_id``, as TrackingTime has it now."""
+        session = self._session(link)
         try:
-            event = await self._session(link).event(event_id)
+            event = await session.event(event_id)
         except NotFound:
             return Gone(event_id)
-        if event.user_id is None or event.user_id != link.tt_user_id:
+        if event.user_id is None:
+            # Whether every entry carries user_id is unconfirmed: then it is the user's if it is
+            # among their own entries around its start (the days either side: see find_event).
+            day = event.start.astimezone(session.zone).date()
+            own = await session.events(
+                link.tt_user_id, day - timedelta(days=1), day + timedelta(days=1)
+            )
+            if any(listed.id == event_id for listed in own):
+                return replace(event, user_id=link.tt_user_id)
+        if event.user_id != link.tt_user_id:
             # An id the app never showed this user: a crafted payload, or a bug. Worth a trace.
             log.warning(
                 "refused entry %s of another user for %s/%s",
