@@ -96,7 +96,7 @@ def home_showing(app: AppHarness, wanted: str, timeout: float = 5.0) -> dict[str
     while True:
         homes = app.published_homes(ALICE)
         if homes and wanted in text_of(homes[-1]):
-            return homes[-1]
+            return app.wait_for_home(ALICE, len(homes))  # as Slack keeps it, with its id
         if time.monotonic() > deadline:
             raise AssertionError(f"no Home showing {wanted!r}; last: {homes[-1:] or None}")
         time.sleep(0.01)
