@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -33,12 +33,12 @@ async def open_edit_modal(
     services: Services,
     link: Link,
     trigger_id: str,
-    entry: Awaitable[Event | Refused | None],
+    entry: Callable[[], Awaitable[Event | Refused | None]],
     *,
     channel_id: str | None,
     in_home: bool,
 ) -> None:
-    """Open the form, then fill it with ``entry`` (what TrackingTime says, once it has)."""
+    """Open the form, then fill it with what ``entry()`` finds (once TrackingTime has said)."""
     opened = await client.views_open(
         trigger_id=trigger_id,
         view=loading_modal(TITLE, "Getting the entry from TrackingTime…"),
@@ -48,7 +48,7 @@ async def open_edit_modal(
     # return_exceptions: a failed call must not leave the other running unobserved. The lists
     # only warm typeahead's cache; without them it asks TrackingTime itself.
     found, lists = await asyncio.gather(
-        entry, services.catalogue.lists(link), return_exceptions=True
+        entry(), services.catalogue.lists(link), return_exceptions=True
     )
     for outcome in (found, lists):
         if isinstance(outcome, BaseException) and not isinstance(outcome, TrackingTimeError):

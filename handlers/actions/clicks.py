@@ -56,15 +56,18 @@ class Click:
 Step = Callable[[Click, Services, Link], Awaitable[Message | None]]
 
 
-async def as_linked_user(
-    click: Click,
-    step: Step,
-    *,
-    replace: bool = True,
-    refresh_home: bool = True,
-    notice_in_home: bool = False,
-) -> None:
-    """Run ``step`` for the clicking user and answer where the button was.
+@dataclass(frozen=True)
+class Answering:
+    """How a click is answered: see :func:`as_linked_user`."""
+
+    replace: bool = True
+    refresh_home: bool = True
+    notice_in_home: bool = False
+
+
+async def as_linked_user(click: Click, step: Step, answering: Answering) -> None:
+    """Run ``step`` for the clicking user and answer where the button was, as ``answering``
+    says.
 
     In a message, ``step``'s message replaces it (or follows it, ``replace=False``). In the Home
     tab the refreshed Home is the answer: the message is dropped, or shown at the top of the
@@ -79,29 +82,20 @@ async def as_linked_user(
         if click.in_home or click.respond is None:  # nothing to reply to: a direct message
             await send_privately(click.client, key.user_id, None, message)
         else:
-            await reply(click.respond, message, replace=replace)
+            await reply(click.respond, message, replace=answering.replace)
 
     async with reporting_failures(send):
         link = await svc.accounts.get(key)
         message = not_linked() if link is None else await step(click, svc, link)
         if click.in_home:
-            if refresh_home or message is not None:
-                notice = message if notice_in_home and link is not None else None
+            if answering.refresh_home or message is not None:
+                notice = message if answering.notice_in_home and link is not None else None
                 await publish_home(click.client, svc, key, notice=notice)
             return
         if message is not None:
             await send(message)
-        if refresh_home and link is not None:
+        if answering.refresh_home and link is not None:
             await publish_home(click.client, svc, key)
-
-
-@dataclass(frozen=True)
-class Answering:
-    """How a click is answered: see :func:`as_linked_user`."""
-
-    replace: bool = True
-    refresh_home: bool = True
-    notice_in_home: bool = False
 
 
 Listener = Callable[..., Awaitable[None]]
@@ -121,14 +115,7 @@ def routed_click(route: Route, name: str) -> Listener:
     ) -> None:
         await ack()
         click = Click(body, context, client, respond)
-        step, answering = route(click)
-        await as_linked_user(
-            click,
-            step,
-            replace=answering.replace,
-            refresh_home=answering.refresh_home,
-            notice_in_home=answering.notice_in_home,
-        )
+        await as_linked_user(click, *route(click))
 
     listener.__name__ = listener.__qualname__ = name
     return listener

@@ -38,13 +38,12 @@ EntryStep = Callable[[Click, Services, Link, int], Awaitable[Message | None]]
 
 
 async def _edit(click: Click, svc: Services, link: Link, event_id: int) -> None:
-    entry = svc.editing.finished_entry(link, event_id)
     await open_edit_modal(
         click.client,
         svc,
         link,
         click.trigger_id,
-        entry,
+        lambda: svc.editing.finished_entry(link, event_id),
         channel_id=click.channel_id,
         in_home=click.in_home,
     )

@@ -29,7 +29,7 @@ async def edit(request: TrackRequest, command: EditEntries) -> None:
             request.services,
             link,
             request.trigger_id,
-            request.services.editing.latest_entry(link),
+            lambda: request.services.editing.latest_entry(link),
             channel_id=request.channel_id,
             in_home=False,
         )
