@@ -46,14 +46,11 @@ async def edit_submission(
     zone = zone_or_utc(metadata.get("tz"))
     form = read_form(view)
     checked = entry_from_form(form, zone, svc.entries.now())
-    # One database read (no TrackingTime call) before the ack, for the lists cached when the
-    # form opened: a task outside the project picked must be said on the field.
-    link = await svc.accounts.get(key)
-    problems = task_outside_project(form, svc.catalogue.peek(link) if link else None)
+    # A task outside the project picked must be said on the field, so before the ack.
+    problems = task_outside_project(form, await _cached_lists(svc, key))
     if not isinstance(checked, Entry) or problems:
-        await ack(
-            response_action="errors", errors=checked if isinstance(checked, dict) else problems
-        )
+        errors = checked if isinstance(checked, dict) else problems
+        await ack(response_action="errors", errors=errors)
         return
     await ack()
     channel, in_home = metadata.get("channel"), bool(metadata.get("home"))
