@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bot import APP_NAME, __version__
+from bot.settings import DEFAULT_TRACKINGTIME_CONTACT
 from bot.trackingtime.errors import (
     Conflict,
     Forbidden,
@@ -32,7 +33,15 @@ from bot.trackingtime.timefmt import to_tt, zone_or_utc
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"{APP_NAME}/{__version__} (Slack app; python-httpx/{httpx.__version__})"
+
+def user_agent(contact: str) -> str:
+    """What TrackingTime asks every API client to send: the application's name and version and
+    how to reach whoever runs it (an email address or a URL), here followed by the HTTP library,
+    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-httpx/0.28.1``).
+    """
+    return f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 TASKS_PAGE_SIZE = 100  # /tasks pages at 100 whatever is asked
 EVENTS_PAGE_SIZE = 200
@@ -53,11 +62,12 @@ class TrackingTime:
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        contact: str = DEFAULT_TRACKINGTIME_CONTACT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
             transport=transport,
         )
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -21,7 +22,10 @@ import httpx
 import pytest
 
 from bot import APP_NAME, __version__
+from bot.crypto import generate_key
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer, RecordedRequest
+from bot.services.container import Services
+from bot.settings import DEFAULT_TRACKINGTIME_CONTACT, load_settings
 from bot.trackingtime import (
     Conflict,
     Event,
@@ -219,6 +223,47 @@ async def test_basic_auth_header_carries_the_app_password() -> None:
     assert base64.b64decode(encoded).decode() == f"API_TOKEN:{ANN_PW}"
     assert str(request.url).startswith("https://tt.test/api/v4/42/projects?")
     assert request.headers["user-agent"].startswith(f"{APP_NAME}/{__version__}")
+
+
+async def test_the_user_agent_names_the_app_its_version_and_a_contact(
+    fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer], world: World
+) -> None:
+    fake_tt = fake_tt_server[0]
+    for contact in ("ops@acme.test", "https://acme.test/timebot"):
+        client = TrackingTime(fake_tt_server[1].api_url, contact=contact)
+        try:
+            await client.session(ANN_PW, world.acc).projects()
+        finally:
+            await client.aclose()
+        assert last(fake_tt).user_agent == (
+            f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
+        )
+    default = TrackingTime(fake_tt_server[1].api_url)
+    try:
+        await default.session(ANN_PW, world.acc).projects()
+    finally:
+        await default.aclose()
+    assert f"({DEFAULT_TRACKINGTIME_CONTACT})" in str(last(fake_tt).user_agent)
+
+
+async def test_the_contact_comes_from_the_setting(
+    fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer], world: World, tmp_path: Path
+) -> None:
+    settings = load_settings(
+        {
+            "TRACKINGTIME_API_URL": fake_tt_server[1].api_url,
+            "TRACKINGTIME_CONTACT": "time-ops@acme.test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+            "ENCRYPTION_KEYS": generate_key(),
+        },
+        need_encryption=True,
+    )
+    services = Services.create(settings)
+    try:
+        await services.trackingtime.session(ANN_PW, world.acc).projects()
+    finally:
+        await services.aclose()
+    assert "(time-ops@acme.test)" in str(last(fake_tt_server[0]).user_agent)
 
 
 async def test_session_without_account_uses_the_default_account(
