@@ -298,7 +298,7 @@ class TrackingTimeSession:
 
         A task already belongs to its project, so the project is only sent without a task. Not
         idempotent: when a call fails without saying whether it added the entry (a timeout),
-        look for it with :meth:`find_event` before adding it again.
+        look for it among :meth:`entries_around` its day before adding it again.
         """
         if start.utcoffset() is None or end.utcoffset() is None:
             raise ValueError("add_event needs aware datetimes")
@@ -339,28 +339,14 @@ class TrackingTimeSession:
         """
         await self._get(f"events/delete/{event_id}")
 
-    async def find_event(
-        self, user_id: int, start: datetime, end: datetime, task_id: int | None
-    ) -> Event | None:
-        """The user's finished entry from ``start`` to ``end`` (the same instants, to the second)
-        on task ``task_id``, if TrackingTime has one: checked before adding an entry again after
-        a failure, so that a retry never adds it twice.
+    async def entries_around(self, user_id: int, day: date) -> list[Event]:
+        """The user's entries that start on ``day`` or a day either side: what to look through
+        before adding an entry again after a failure, so that a retry never adds it twice.
 
-        ``task_id`` None matches any task: an entry added by task name gets its id only from
-        TrackingTime. The days around the start's local day are searched too, because whether
-        TrackingTime applies ``from``/``to`` to local or UTC dates is unconfirmed.
+        The days around are searched because whether TrackingTime applies ``from``/``to`` to
+        local or UTC dates is unconfirmed (docs/trackingtime-api.md).
         """
-        wanted_start = start.replace(microsecond=0)
-        wanted_end = end.replace(microsecond=0)
-        day = start.astimezone(self.zone).date()
-        for event in await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1)):
-            if (
-                event.start == wanted_start
-                and event.end == wanted_end
-                and (task_id is None or event.task_id == task_id)
-            ):
-                return event
-        return None
+        return await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1))
 
     def _event(self, data: Any, what: str) -> Event:
         """One event from a reply; a reply without a readable one is not TrackingTime's API."""

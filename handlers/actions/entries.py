@@ -1,25 +1,23 @@
-"""Buttons on logged entries and reports: Undo, pick the task to log on, create-and-log, show
-more of a report, and open the Log-time modal."""
+"""Buttons on logged entries and reports: Undo, Try again, pick the task to log on,
+create-and-log, show more of a report, and open the Log-time modal."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.entries import (
-    kept_message,
-    logged_message,
-    parse_entry_value,
-    undone_message,
-)
+from bot.blocks.entries import parse_entry_value, undone_message
 from bot.blocks.messages import failure
+from bot.blocks.outcomes import sent_message, tried_again_message
 from bot.blocks.reports import parse_more_value, report_message
 from bot.services.container import Services
-from bot.services.entries import Entry, Kept
+from bot.services.entries import Entry
+from bot.services.entry import unplaced
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.actions.timers import STALE_BUTTON, Click, as_linked_user, button_value
@@ -46,9 +44,16 @@ async def undo_entry(
 
 
 def _entry(payload: dict[str, Any], zone: Any) -> Entry:
-    return Entry(
-        start=datetime.fromtimestamp(int(payload["start"]), UTC).astimezone(zone),
-        end=datetime.fromtimestamp(int(payload["end"]), UTC).astimezone(zone),
+    when = (
+        unplaced(date.fromisoformat(payload["day"]), timedelta(seconds=payload["length"]), zone)
+        if "day" in payload
+        else Entry(
+            start=datetime.fromtimestamp(int(payload["start"]), UTC).astimezone(zone),
+            end=datetime.fromtimestamp(int(payload["end"]), UTC).astimezone(zone),
+        )
+    )
+    return replace(
+        when,
         notes=str(payload.get("notes") or ""),
         task_id=int(payload["task_id"]) if str(payload.get("task_id", "")).isdigit() else None,
         task_name=str(payload.get("task") or "") or None,
@@ -73,9 +78,30 @@ async def log_choice(
         zone = zone_or_utc(link.time_zone)
         channel = (body.get("channel") or {}).get("id")
         outcome = await svc.entries.log_or_keep(link, _entry(payload, zone), channel)
-        if isinstance(outcome, Kept):
-            return kept_message(outcome, zone)
-        return logged_message(outcome, zone)
+        return sent_message(outcome, zone)
+
+    await as_linked_user(Click(body, context, client, respond), step)
+
+
+async def retry_entry(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+) -> None:
+    """Try again on an entry TrackingTime refused: the value is the id of the kept entry, which
+    the service looks up among the clicking user's own entries only."""
+    await ack()
+    value = button_value(body)
+    # Only ids we could have made: ASCII digits that fit the database's integer.
+    kept_id = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+    async def step(svc: Services, link: Link) -> Message:
+        if kept_id is None:
+            return failure(STALE_BUTTON)
+        outcome = await svc.entries.try_again(link, kept_id)
+        return tried_again_message(outcome, zone_or_utc(link.time_zone))
 
     await as_linked_user(Click(body, context, client, respond), step)
 

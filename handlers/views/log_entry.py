@@ -9,9 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message, ids
-from bot.blocks.entries import kept_message, logged_message
 from bot.blocks.messages import not_linked
-from bot.services.entries import Entry, Kept, LogForm, entry_from_form
+from bot.blocks.outcomes import sent_message
+from bot.services.entries import Entry, LogForm, Logged, entry_from_form
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import reporting_failures, send_privately, services, user_key
 from handlers.home import publish_home
@@ -67,8 +67,6 @@ async def log_submission(
             await tell(not_linked())
             return
         outcome = await svc.entries.log_or_keep(link, checked, channel)
-        if isinstance(outcome, Kept):
-            await tell(kept_message(outcome, zone))
-        else:
-            await tell(logged_message(outcome, zone))
+        await tell(sent_message(outcome, zone))
+        if isinstance(outcome, Logged):
             await publish_home(client, svc, key)

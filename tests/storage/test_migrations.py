@@ -23,7 +23,7 @@ OUR_TABLES = {
     "slack_installations",
     "slack_oauth_states",
 }
-HEAD = "0004"
+HEAD = "0005"
 
 
 async def upgrade(url: str) -> None:

@@ -48,7 +48,7 @@ async def test_retry_at_releases_and_delays(database: Database) -> None:
     assert await store.claim(NOW + timedelta(minutes=4), LEASE) == []
     [later] = await store.claim(NOW + timedelta(minutes=5), LEASE)
     assert later.attempts == 1
-    await store.done(entry_id)
+    await store.forget(entry_id)
     assert await store.count() == 0
 
 

@@ -27,6 +27,7 @@ from bot.blocks.entries import (
     MAX_OPTIONS,
     NOTES_LIMIT,
     OPTION_TEXT_LIMIT,
+    entry_line,
     entry_value,
     kept_message,
     log_modal,
@@ -1045,8 +1046,8 @@ def test_every_builder_is_tested() -> None:
     """A new builder must be added here and to the tests above."""
     tested = {
         logged_message, kept_message, logged_later_message, not_logged_message, undone_message,
-        entry_value, parse_entry_value, unresolved_log_message, task_options, project_options,
-        log_modal, more_value, parse_more_value, report_message,
+        entry_line, entry_value, parse_entry_value, unresolved_log_message, task_options,
+        project_options, log_modal, more_value, parse_more_value, report_message,
     }  # fmt: skip
     public = {
         function

@@ -720,7 +720,7 @@ async def test_add_event_across_a_dst_change(
     (stored,) = fake_tt.events(world.acc, world.ann)
     assert (stored["start"], stored["end"], stored["timezone"]) == (*walls, offset)
     assert stored["duration"] == hours * 3600
-    assert await ann.find_event(world.ann, start, end, world.task) == event
+    assert event in await around(ann, world.ann, start)
 
 
 @pytest.mark.parametrize(
@@ -746,7 +746,7 @@ async def test_add_event_in_the_extreme_zones(
     assert params["duration"] == "4500"
     assert (event.start, event.end, event.duration) == (start, end, timedelta(seconds=4500))
     assert event.start.utcoffset() == session.zone.utcoffset(SUMMER)
-    assert await session.find_event(world.ann, start, end, world.task2) == event
+    assert event in await around(session, world.ann, start)
 
 
 async def test_add_event_on_a_project_only_with_unicode_notes(
@@ -767,7 +767,7 @@ async def test_add_event_on_a_project_only_with_unicode_notes(
     assert event.notes == NOTES
     (stored,) = fake_tt.events(world.acc, world.ann)
     assert stored["notes"] == NOTES
-    assert await ann.find_event(world.ann, WINTER, end, None) == event
+    assert event in await around(ann, world.ann, WINTER)
 
 
 async def test_add_event_sends_the_project_only_without_a_task(
@@ -801,7 +801,7 @@ async def test_add_event_drops_fractions_of_seconds(
         "1",
     )
     assert (event.start, event.end) == (SUMMER, SUMMER.replace(second=1))
-    assert await ann.find_event(world.ann, start, end, world.task) == event
+    assert event in await around(ann, world.ann, start)
 
 
 async def test_add_event_needs_aware_datetimes(ann: TrackingTimeSession, world: World) -> None:
@@ -857,7 +857,7 @@ async def test_delete_event(
     assert await ann.delete_event(event.id) is None
     assert last(fake_tt).path == f"/api/v4/{world.acc}/events/delete/{event.id}"
     assert fake_tt.events(world.acc) == []
-    assert await ann.find_event(world.ann, event.start, SUMMER + timedelta(hours=1), None) is None
+    assert await around(ann, world.ann, event.start) == []
     for event_id in (event.id, 999_999):
         with pytest.raises(NotFound) as caught:
             await ann.delete_event(event_id)
@@ -879,20 +879,31 @@ async def test_a_co_worker_may_not_add_or_delete_for_others(
         await ann.add_event(world.ann, SUMMER, end, task_id=world.archived_task)
 
 
-async def test_find_event_finds_only_the_same_entry(
+async def around(session: TrackingTimeSession, user_id: int, at: datetime) -> list[Event]:
+    """The user's entries around the local day of ``at``, as the app reads them before adding
+    an entry again."""
+    return await session.entries_around(user_id, at.astimezone(session.zone).date())
+
+
+async def test_entries_around_reads_the_day_either_side_of_one_users_entries(
     ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
 ) -> None:
     start, end = SUMMER, SUMMER + timedelta(hours=1)
     added = await ann.add_event(world.ann, start, end, task_id=world.task)
     other_task = await ann.add_event(world.ann, start, end, task_id=world.task2)
-    longer = await ann.add_event(world.ann, start, end + timedelta(seconds=1), task_id=world.task)
-    bobs = fake_tt.add_event(
+    day_before = await ann.add_event(
+        world.ann, start - timedelta(days=1), end - timedelta(days=1), task_id=world.task
+    )
+    await ann.add_event(
+        world.ann, start - timedelta(days=2), end - timedelta(days=2), task_id=world.task
+    )
+    fake_tt.add_event(
         world.acc, world.bob, world.task, "2026-07-01 06:00:00", "2026-07-01 07:00:00", "GMT-4"
     )
-    fake_tt.start_timer(world.acc, world.ann, world.task, "2026-07-01 12:00:00", "GMT+02:00")
+    fake_tt.start_timer(world.acc, world.ann, world.task, "2026-07-01 15:00:00", "GMT+02:00")
     fake_tt.requests.clear()
 
-    assert await ann.find_event(world.ann, start, end, world.task) == added
+    found = await ann.entries_around(world.ann, date(2026, 7, 1))
     (request,) = fake_tt.requests
     assert request.path == f"/api/v4/{world.acc}/events"
     assert {k: request.params[k] for k in ("filter", "id", "from", "to")} == {
@@ -901,14 +912,9 @@ async def test_find_event_finds_only_the_same_entry(
         "from": "2026-06-30",
         "to": "2026-07-02",
     }
-    assert await ann.find_event(world.ann, start, end, world.task2) == other_task
-    assert await ann.find_event(world.ann, start, end + timedelta(seconds=1), world.task) == longer
-    assert await ann.find_event(world.ann, start, end, None) == added  # the first of two
-    assert await ann.find_event(world.ann, start, end - timedelta(seconds=1), world.task) is None
-    assert await ann.find_event(world.ann, start + timedelta(days=1), end, world.task) is None
-    assert await ann.find_event(world.ann, start, end, 999_999) is None
-    found = await ann.find_event(world.bob, start, end, world.task)
-    assert found is not None and found.id == bobs
+    finished = [event for event in found if event.end is not None]
+    assert finished == [day_before, added, other_task]  # not Bob's, not two days back
+    assert [event.task_id for event in found if event.end is None] == [world.task]
 
 
 @pytest.mark.parametrize(("kind", "error"), [("outage", Unavailable), ("rate_limit", RateLimited)])
@@ -926,9 +932,9 @@ async def test_add_event_failures_add_nothing(
     assert type(caught.value) is error
     assert_safe(caught.value)
     # What the app does before retrying: nothing is there, so adding again is safe.
-    assert await ann.find_event(world.ann, SUMMER, end, world.task) is None
+    assert await around(ann, world.ann, SUMMER) == []
     event = await ann.add_event(world.ann, SUMMER, end, task_id=world.task)
-    assert await ann.find_event(world.ann, SUMMER, end, world.task) == event
+    assert await around(ann, world.ann, SUMMER) == [event]
 
 
 async def test_add_event_refused_in_the_body_carries_the_message(
