@@ -110,15 +110,18 @@ def kept_message(kept: Kept, zone: tzinfo) -> Message:
         if kept.entry.placed
         else " It goes after your other entries that day, placed when TrackingTime answers."
     )
+    blocks: list[Block] = [
+        section(
+            f":inbox_tray: {escape(truncate(kept.reason, 500))}\nI've kept your entry, "
+            f"{entry_line(kept.entry, zone)}, and will add it to TrackingTime as soon as "
+            f"it answers. You'll get a message then.{where}"
+        )
+    ]
+    if kept.overlaps:
+        blocks.append(context(_overlap_note(kept.overlaps, zone)))
     return Message(
         text=f"Kept {duration(kept.entry.duration)} on {kept.entry.label} to add later",
-        blocks=(
-            section(
-                f":inbox_tray: {escape(truncate(kept.reason, 500))}\nI've kept your entry, "
-                f"{entry_line(kept.entry, zone)}, and will add it to TrackingTime as soon as "
-                f"it answers. You'll get a message then.{where}"
-            ),
-        ),
+        blocks=tuple(blocks),
     )
 
 

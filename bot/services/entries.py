@@ -82,10 +82,12 @@ class Logged:
 
 @dataclass(frozen=True)
 class Kept:
-    """TrackingTime could not take the entry now: it is stored and will be added later."""
+    """TrackingTime could not take the entry now: it is stored and will be added later (with
+    what it overlaps, for one given a range, when TrackingTime could still be read)."""
 
     entry: Entry
     reason: str
+    overlaps: tuple[Busy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ class EntryService:
             event = await self._send(link, kept_id, placed)
         except RETRYABLE as error:
             await self._pending.retry_at(kept_id, self._clock(), str(error))
-            return Kept(placed, error.user_message)
+            return Kept(placed, error.user_message, overlaps)
         except RequestRejected as error:
             await self._pending.await_user(kept_id, str(error))
             return Refused(placed, error.user_message, kept_id)
