@@ -13,9 +13,11 @@ def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
 
     Returns the view the modal shows at the end, once the app has also refreshed the user's Home
     tab (so that the refresh's TrackingTime calls cannot meet failures a test injects next)."""
+    # This command's modal, not an earlier one: it opens after the ack, maybe well after it.
+    before = len(app.fake_slack.calls_to("views.open"))
     ack, _ = app.command(user, "connect")
     assert ack.status_code == 200, ack.text
-    opened = app.fake_slack.wait_for_calls("views.open")[-1]
+    opened = app.fake_slack.wait_for_calls("views.open", before + 1)[-1]
     assert opened.ok, opened.error
     view_id = next(
         view_id
