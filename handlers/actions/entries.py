@@ -44,8 +44,9 @@ async def undo_entry(
 
 
 def _entry(payload: dict[str, Any], zone: Any) -> Entry:
+    length = timedelta(seconds=int(payload.get("length") or 0))
     when = (
-        unplaced(date.fromisoformat(payload["day"]), timedelta(seconds=payload["length"]), zone)
+        unplaced(date.fromisoformat(payload["day"]), length, zone)
         if "day" in payload
         else Entry(
             start=datetime.fromtimestamp(int(payload["start"]), UTC).astimezone(zone),
