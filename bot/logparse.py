@@ -60,6 +60,9 @@ _CLOCK = r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)?"
 _DASHES = ("-", "\N{EN DASH}")
 _RANGE = re.compile(f"{_CLOCK}[-\N{EN DASH}]{_CLOCK}", _FLAGS)
 _RANGE_SHAPE = re.compile("[0-9][^-\N{EN DASH}]*[-\N{EN DASH}][0-9][^-\N{EN DASH}]*")
+# Each side of a range spaced around its dash ("9 - 10:30"): only what could be a time of day, so
+# that a duration and a task beginning with a dash ("1h30m - 1h …") are not taken for one.
+_CLOCK_SHAPE = re.compile(r"[0-9]+(?::[0-9]+)?(?:am|pm)?", _FLAGS)
 
 _DAYS_BACK = {"today": 0, "yesterday": 1}
 _WEEKDAYS = {
@@ -375,6 +378,8 @@ def _range_at(tokens: list[Token], at: int) -> tuple[str, int] | None:
         at + 2 < len(tokens)
         and not any(token.quoted for token in tokens[at : at + 3])
         and tokens[at + 1].text in _DASHES
+        and _CLOCK_SHAPE.fullmatch(tokens[at].text)
+        and _CLOCK_SHAPE.fullmatch(tokens[at + 2].text)
         and _RANGE_SHAPE.fullmatch(joined := f"{tokens[at].text}-{tokens[at + 2].text}")
     ):
         return joined, 3

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 from itertools import permutations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import Token
@@ -150,6 +150,8 @@ def logged(
         ("yesterday 9-10 1h Standup", logged(60, day=YESTERDAY, span=("09:00", "10:00"))),
         ("mon 1h 9am-10am Standup", logged(60, day=date(2026, 11, 16), span=("09:00", "10:00"))),
         ("9-10 2nd floor sync", logged(60, "2nd floor sync", span=("09:00", "10:00"))),
+        # Only times of day make a range spaced around its dash.
+        ("1h30m - 1h", logged(90, words("-", "1h"))),
         # A task named like a time word, in quotes.
         ('1h "yesterday"', logged(60, (Token("yesterday", True),))),
         (
@@ -585,11 +587,12 @@ def test_format_log_round_trips_generated_requests(
 
 prefixes = st.sampled_from(
     ["1h", "90m", "yesterday 9-10:30", "2h mon", "1:30 -3d 9am-10:30am", "9-10 today", "mon 2h"]
-)
+) | st.lists(st.sampled_from(TRICKY_TOKENS), max_size=4).map(" ".join)
 
 
 @settings(max_examples=300)
 @given(prefixes, soup, todays, st.permutations(TIME_WORDS))
+@example("yesterday 9-10:30", "- 1h", date(2000, 1, 1), ["day", "time range", "duration"])
 def test_format_log_round_trips_whatever_the_parser_accepts(
     prefix: str, rest: str, today: date, order: list[str]
 ) -> None:
