@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.logparse import LogRequest
@@ -27,7 +27,24 @@ from bot.services.entry import (
     unplaced,
 )
 from bot.services.entry_form import LABEL_SEPARATOR, LogForm, entry_from_form
-from bot.services.matching import Choose, Match, NoMatch, resolve_task
+from bot.services.matching import Match, resolve_task
+from bot.services.outcomes import (
+    GaveUp,
+    Gone,
+    InFuture,
+    InProgress,
+    Kept,
+    Later,
+    Logged,
+    LogOutcome,
+    NoFreeTime,
+    NoRoom,
+    Refused,
+    Retried,
+    Sent,
+    TriedAgain,
+    Unresolved,
+)
 from bot.services.placement import Busy, Placement, overlapping, place, workday_start
 from bot.services.timers import RECENT_DAYS, recent_tasks
 from bot.storage import Link
@@ -49,14 +66,20 @@ __all__ = [
     "LABEL_SEPARATOR",
     "RETRYABLE",
     "EntryService",
+    "GaveUp",
     "Gone",
     "InFuture",
     "InProgress",
     "Kept",
+    "Later",
     "LogForm",
+    "LogOutcome",
     "Logged",
     "NoRoom",
     "Refused",
+    "Retried",
+    "Sent",
+    "TriedAgain",
     "Unresolved",
     "entry_from_form",
 ]
@@ -67,96 +90,6 @@ RETRYABLE = (Unavailable, RateLimited)
 SENDING_LEASE = timedelta(minutes=2)
 # How long a Try again click waits for another one (a double click) to finish the same entry.
 WAIT_FOR_OTHER_CLICK = 6.0
-
-
-@dataclass(frozen=True)
-class Logged:
-    """The entry is in TrackingTime: where it was placed (for an entry given only its length),
-    or what it overlaps (for one given a range)."""
-
-    entry: Entry
-    event: Event
-    placement: Placement | None = None
-    overlaps: tuple[Busy, ...] = ()
-
-
-@dataclass(frozen=True)
-class Kept:
-    """TrackingTime could not take the entry now: it is stored and will be added later (with
-    what it overlaps, for one given a range, when TrackingTime could still be read)."""
-
-    entry: Entry
-    reason: str
-    overlaps: tuple[Busy, ...] = ()
-
-
-@dataclass(frozen=True)
-class Refused:
-    """TrackingTime answered and refused the entry (``reason`` is what it said); it is kept as
-    ``kept_id`` for the user's Try again."""
-
-    entry: Entry
-    reason: str
-    kept_id: int
-
-
-@dataclass(frozen=True)
-class NoRoom:
-    """No free time on the entry's day is long enough for an entry given only its length."""
-
-    entry: Entry
-
-
-@dataclass(frozen=True)
-class Unresolved:
-    """The typed task needs a choice (or creating) before anything is logged. ``placed`` is
-    ``False`` for an entry given only its length (see :attr:`Entry.placed`)."""
-
-    resolution: Choose | NoMatch
-    start: datetime
-    end: datetime
-    notes: str
-    placed: bool = True
-
-
-@dataclass(frozen=True)
-class InFuture:
-    """The typed range ends after now: time is logged once it is done."""
-
-    end: datetime
-
-
-@dataclass(frozen=True)
-class Later:
-    """Still not added: the worker tries again later."""
-
-
-@dataclass(frozen=True)
-class GaveUp:
-    """A kept entry that will not be added after all, and why."""
-
-    entry: Entry
-    reason: str
-
-
-@dataclass(frozen=True)
-class InProgress:
-    """Someone else (another click, the worker) is adding this entry right now."""
-
-
-@dataclass(frozen=True)
-class Gone:
-    """Nothing is kept under that id for this user (never theirs, or long since dropped)."""
-
-
-class NoFreeTime(Exception):
-    """A kept entry given only its length finds no free time on its day any more."""
-
-
-Sent = Logged | Kept | Refused | NoRoom
-LogOutcome = Sent | Unresolved | InFuture
-Retried = Logged | Later | GaveUp | Refused | NoRoom
-TriedAgain = Sent | InProgress | Gone
 
 
 class EntryService:
