@@ -1,29 +1,32 @@
-"""The grammar for typing past time: ``<duration> [<day>] [<start>-<end>] <task> [: notes]``.
+"""The grammar for typing past time: ``<time words> <task> [: notes]``.
 
 Every text entry of time already spent (``/track log …`` through :func:`parse_log`, the Log-time
 modal's duration field through :func:`parse_duration`) reads the same spellings, and explains a
 mistake the same way. Like :mod:`bot.commands` it is pure: "today" is passed in, because only the
 caller knows the user's time zone.
 
-The parts come in a fixed order, each read by the first token(s) that fit it:
+The time words come first, in any order, each at most once (``1h yesterday``, ``yesterday 1h``,
+``9:00-10:30 today``, ``today 9-10:30`` all mean what they say):
 
 * duration: ``90m``, ``90min``, ``2h``, ``1.5h`` (decimal hours, rounded half-to-even to whole
   minutes), ``1:30`` (h:mm), ``1h30m``, ``1h30``, ``1h 30m``; more than 0 and at most 24 hours;
 * day (default today): ``today``, ``yesterday``, a weekday (``mon``/``monday``, ``tue``/``tues``,
   …; the latest one strictly before today), ``2026-11-20``, ``-2d`` (2 days ago, at most 366);
 * time range: ``9:00-10:30``, ``9-10:30am``, ``1pm-2:15pm``, ``13:00-14:15``, ``11-1pm``, with
-  a hyphen or an en dash, also spaced (``9 - 10:30``); with a range the duration may be left out;
-* the task phrase, as in ``/track start``: words (quoted ones kept whole) possibly ending in
-  ``in <project>``, then ``: notes``.
+  a hyphen or an en dash, also spaced (``9 - 10:30``); with a range the duration may be left out.
 
-Once the range slot has passed, every token is task text (``1h Sprint 7 review``). A token in an
-earlier slot that looks like a try at that slot's part (``1.5x``, ``2026-13-01``, ``9:75-10``) is
-reported as a mistake in that part rather than taken for a task name.
+Then the task phrase, as in ``/track start``: words (quoted ones kept whole) possibly ending in
+``in <project>``, then ``: notes``. The task begins at the first token that is no time word, and
+from there every token is task text (``1h Sprint 7 review``); a task named like a time word goes
+in quotes (``1h "Today" in Website``). A time word typed twice is a mistake, and so is a token
+that looks like a try at a part (``1.5x`` before any length is given, ``2026-13-01``,
+``9:75-10``): each is reported in that part rather than taken for a task name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -57,6 +60,9 @@ _CLOCK = r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)?"
 _DASHES = ("-", "\N{EN DASH}")
 _RANGE = re.compile(f"{_CLOCK}[-\N{EN DASH}]{_CLOCK}", _FLAGS)
 _RANGE_SHAPE = re.compile("[0-9][^-\N{EN DASH}]*[-\N{EN DASH}][0-9][^-\N{EN DASH}]*")
+# Each side of a range spaced around its dash ("9 - 10:30"): only what could be a time of day, so
+# that a duration and a task beginning with a dash ("1h30m - 1h …") are not taken for one.
+_CLOCK_SHAPE = re.compile(r"[0-9]+(?::[0-9]+)?(?:am|pm)?", _FLAGS)
 
 _DAYS_BACK = {"today": 0, "yesterday": 1}
 _WEEKDAYS = {
@@ -97,6 +103,15 @@ class LogError:
     example: str
 
 
+@dataclass
+class _TimeWords:
+    """The time words read so far, each with where it was typed (token index and width)."""
+
+    duration: tuple[timedelta, int, int] | None = None
+    day: tuple[date, int] | None = None
+    span: tuple[time, time, int, int] | None = None
+
+
 def parse_log(text: str, today: date) -> LogRequest | LogError:
     """Read the text after ``/track log``; days are resolved against ``today``. Never raises."""
     text = " ".join(text.split())
@@ -108,27 +123,18 @@ def parse_log(text: str, today: date) -> LogRequest | LogError:
             f"There is an opening quote without a closing one in “{text}”.",
             _QUOTE_EXAMPLE,
         )
-    duration = _read_duration(tokens)
-    if isinstance(duration, LogError):
-        return duration
-    position = duration[1] if duration else 0
-    day = _read_day(tokens[position] if position < len(tokens) else None, today)
-    if isinstance(day, LogError):
-        return day
-    if day is None:
-        day = today
-    else:
-        position += 1
-    span = _read_range(tokens, position)
-    if isinstance(span, LogError):
-        return span
-    words = tuple(tokens[position + (span[2] if span else 0) :])
-    if span is not None:
-        start, end, width = span
+    read = _read_time_words(tokens, today)
+    if isinstance(read, LogError):
+        return read
+    found, position = read
+    words = tuple(tokens[position:])
+    day = found.day[0] if found.day else today
+    if found.span is not None:
+        start, end, at, width = found.span
         length = _clock_difference(start, end)
-        if duration is not None and duration[0] != length:
-            typed_duration = _typed(tokens, 0, duration[1])
-            typed_range = _typed(tokens, position, width)
+        if found.duration is not None and found.duration[0] != length:
+            typed_duration = _typed(tokens, found.duration[1], found.duration[2])
+            typed_range = _typed(tokens, at, width)
             return LogError(
                 "duration",
                 f"The duration “{typed_duration}” and the time range “{typed_range}” "
@@ -136,30 +142,96 @@ def parse_log(text: str, today: date) -> LogRequest | LogError:
                 _RANGE_EXAMPLE,
             )
         return _with_task(text, LogRequest(day, length, start, end, words, notes))
-    if duration is not None:
-        return _with_task(text, LogRequest(day, duration[0], None, None, words, notes))
+    if found.duration is not None:
+        return _with_task(text, LogRequest(day, found.duration[0], None, None, words, notes))
     return _no_duration(text, words)
+
+
+def _read_time_words(tokens: list[Token], today: date) -> tuple[_TimeWords, int] | LogError:
+    """The duration, day and range at the start, in whatever order they were typed, and where
+    the task begins: at the first token that is none of them (a quoted one never is)."""
+    found = _TimeWords()
+    position = 0
+    while position < len(tokens) and not tokens[position].quoted:
+        # A range first: "9:00 - 10:30" starts with a duration spelling.
+        span = _read_range(tokens, position)
+        if isinstance(span, LogError):
+            return span
+        if span is not None:
+            if found.span is not None:
+                return _twice(tokens, "time range", found.span[2:], (position, span[2]))
+            found.span = (span[0], span[1], position, span[2])
+            position += span[2]
+            continue
+        # Until a duration or a range is read, a token that starts like a number is a try at one.
+        needs_length = found.duration is None and found.span is None
+        duration = _read_duration(tokens, position, numbers_are_durations=needs_length)
+        if isinstance(duration, LogError):
+            return duration
+        if duration is not None:
+            if found.duration is not None:
+                return _twice(tokens, "duration", found.duration[1:], (position, duration[1]))
+            found.duration = (duration[0], position, duration[1])
+            position += duration[1]
+            continue
+        day = _read_day(tokens[position], today)
+        if isinstance(day, LogError):
+            return day
+        if day is None:
+            break
+        if found.day is not None:
+            return _twice(tokens, "day", (found.day[1], 1), (position, 1))
+        found.day = (day, position)
+        position += 1
+    return found, position
+
+
+_TWICE_EXAMPLES = {"duration": LOG_EXAMPLE, "day": _DAY_EXAMPLE, "time range": _RANGE_EXAMPLE}
+
+
+def _twice(
+    tokens: list[Token], part: str, first: tuple[int, int], second: tuple[int, int]
+) -> LogError:
+    """The same kind of time word typed twice (``1h today yesterday Standup``)."""
+    one, other = _typed(tokens, *first), _typed(tokens, *second)
+    return LogError(
+        part,
+        f"I got two of them, “{one}” and “{other}”: give one {part}. A task named like that "
+        "goes in quotes.",
+        _TWICE_EXAMPLES[part],
+    )
 
 
 def parse_duration(text: str) -> timedelta | None:
     """A duration typed on its own, as in the Log-time modal's field, in the spellings of
     :func:`parse_log`; ``None`` when it is none or is not between one minute and 24 hours."""
     tokens = [Token(word) for word in text.split()]
-    read = _read_duration(tokens)
+    read = _read_duration(tokens, 0, numbers_are_durations=True)
     return read[0] if isinstance(read, tuple) and read[1] == len(tokens) else None
 
 
-def format_log(request: LogRequest) -> str:
-    """The canonical text of an accepted request, which :func:`parse_log` reads back unchanged.
+TIME_WORDS = ("duration", "day", "time range")
+
+
+def format_log(request: LogRequest, order: Sequence[str] = TIME_WORDS) -> str:
+    """The text of an accepted request, which :func:`parse_log` reads back unchanged, with the
+    time words in ``order`` (a permutation of :data:`TIME_WORDS`; canonical by default).
 
     Only words that were quoted are quoted again: quoting another word would change its
-    :attr:`Token.quoted`, and none needs it, as every word after the range slot is task text.
+    :attr:`Token.quoted`, and none needs it, as every word after the time words is task text.
     """
-    parts = [format_duration_input(request.duration), request.day.isoformat()]
-    if request.start is not None and request.end is not None:
-        parts.append(f"{request.start:%H:%M}-{request.end:%H:%M}")
+    if sorted(order) != sorted(TIME_WORDS):
+        raise ValueError(f"order must list each of {TIME_WORDS} once, got {order!r}")
+    written = {
+        "duration": format_duration_input(request.duration),
+        "day": request.day.isoformat(),
+        "time range": f"{request.start:%H:%M}-{request.end:%H:%M}"
+        if request.start is not None and request.end is not None
+        else None,
+    }
+    parts = [written[part] for part in order if written[part] is not None]
     parts.extend(_format_word(word) for word in request.words)
-    text = " ".join(parts)
+    text = " ".join(part for part in parts if part)
     if request.notes is not None:
         return f"{text}: {request.notes}"
     # A last word ending in ":" (typed as "x::") would read as "x" plus empty notes; writing the
@@ -180,19 +252,21 @@ def format_duration_input(span: timedelta) -> str:
     return f"{hours}h{minutes}m" if minutes else f"{hours}h"
 
 
-def _read_duration(tokens: list[Token]) -> tuple[timedelta, int] | LogError | None:
-    """The duration at the start and how many tokens it took; ``None`` when there is none.
+def _read_duration(
+    tokens: list[Token], at: int, *, numbers_are_durations: bool
+) -> tuple[timedelta, int] | LogError | None:
+    """The duration at ``at`` and how many tokens it took; ``None`` when there is none.
 
-    The first token is the only place for a duration, so one that starts like a number and is no
-    day or range either is a mistyped duration rather than the task.
+    With ``numbers_are_durations`` (no length has been given yet) a token that starts like a
+    number and is no day or range either is a mistyped duration rather than the task.
     """
-    # "9:00 - 10:30" starts with a duration spelling but is a range.
-    if not tokens or tokens[0].quoted or _range_at(tokens, 0):
+    if at >= len(tokens) or tokens[at].quoted or _range_at(tokens, at):
         return None
-    text = tokens[0].text
+    text = tokens[at].text
     minutes = _duration_minutes(text)
     if minutes is not None:
-        following = tokens[1].text if len(tokens) > 1 and not tokens[1].quoted else ""
+        after = tokens[at + 1] if at + 1 < len(tokens) else Token("", quoted=True)
+        following = "" if after.quoted else after.text
         if _WHOLE_HOURS.fullmatch(text) and (extra_match := _WHOLE_MINUTES.fullmatch(following)):
             text = f"{text} {following}"
             extra = Decimal(extra_match[1])
@@ -206,7 +280,7 @@ def _read_duration(tokens: list[Token]) -> tuple[timedelta, int] | LogError | No
         return _duration_error(f"A duration can't be negative, but I got “{text}”.")
     if _DATE_SHAPE.fullmatch(text):
         return None
-    if _STARTS_LIKE_A_NUMBER.match(text):
+    if numbers_are_durations and _STARTS_LIKE_A_NUMBER.match(text):
         return _duration_error(f"I couldn't read “{text}” as a duration.")
     return None
 
@@ -304,6 +378,8 @@ def _range_at(tokens: list[Token], at: int) -> tuple[str, int] | None:
         at + 2 < len(tokens)
         and not any(token.quoted for token in tokens[at : at + 3])
         and tokens[at + 1].text in _DASHES
+        and _CLOCK_SHAPE.fullmatch(tokens[at].text)
+        and _CLOCK_SHAPE.fullmatch(tokens[at + 2].text)
         and _RANGE_SHAPE.fullmatch(joined := f"{tokens[at].text}-{tokens[at + 2].text}")
     ):
         return joined, 3
@@ -377,7 +453,7 @@ def _no_duration(text: str, words: tuple[Token, ...]) -> LogError:
     if not text:
         problem = "Tell me how long (like 1h30m) or when (like 9:00-10:30), and for which task."
     elif any(not word.quoted and _duration_minutes(word.text) is not None for word in words):
-        problem = f"The duration comes first, before the day and the task: I got “{text}”."
+        problem = f"Say how long before the task, not after it: I got “{text}”."
     else:
         problem = (
             f"Tell me how long (like 1h30m) or when (like 9:00-10:30) before the task: "

@@ -8,6 +8,7 @@ variable and says how to fix it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -18,6 +19,10 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_TRACKINGTIME_API_URL = "https://api.trackingtime.co/api/v4"
 DEFAULT_DATABASE_URL = "sqlite:///trackingtime-slack.db"
 DEFAULT_PORT = 3000
+# Who TrackingTime can reach about this app's API traffic: its User-Agent must carry an email
+# address or a URL (see docs/trackingtime-api.md). The default is the public URL manifest.yml
+# names; a deployment replaces both with its own.
+DEFAULT_TRACKINGTIME_CONTACT = "https://trackingtime-slack.example.com"
 
 
 class SettingsError(Exception):
@@ -36,6 +41,7 @@ class Settings:
     slack_app_token: str = field(default="", repr=False)
     slack_api_url: str = DEFAULT_SLACK_API_URL
     trackingtime_api_url: str = DEFAULT_TRACKINGTIME_API_URL
+    trackingtime_contact: str = DEFAULT_TRACKINGTIME_CONTACT
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     port: int = DEFAULT_PORT
 
@@ -101,6 +107,25 @@ def _url(name: str, raw: str, *, trailing_slash: bool) -> str:
     return stripped + "/" if trailing_slash else stripped
 
 
+# An email address, or an http(s) URL, with nothing that would break the User-Agent's comment.
+_EMAIL = re.compile(r"[^@\s()<>;,]+@[^@\s()<>;,]+\.[^@\s()<>;,.]+")
+_HEADER_SAFE_URL = re.compile(r"[^\s()<>;,\\\"]+")
+
+
+def _contact(name: str, raw: str) -> str:
+    if raw.isascii() and _EMAIL.fullmatch(raw):
+        return raw
+    if raw.isascii() and _HEADER_SAFE_URL.fullmatch(raw):
+        try:
+            return _url(name, raw, trailing_slash=False)
+        except SettingsError:
+            pass
+    raise SettingsError(
+        f"{name} must be an email address or an http(s) URL TrackingTime can reach you at "
+        f"(like ops@example.com), got {raw!r}"
+    )
+
+
 def _token(name: str, raw: str, prefix: str, where: str) -> str:
     if raw and not raw.startswith(prefix):
         raise SettingsError(f"{name} must start with {prefix!r}; copy it from {where}")
@@ -149,6 +174,9 @@ def load_settings(
             "TRACKINGTIME_API_URL",
             get("TRACKINGTIME_API_URL") or DEFAULT_TRACKINGTIME_API_URL,
             trailing_slash=False,
+        ),
+        trackingtime_contact=_contact(
+            "TRACKINGTIME_CONTACT", get("TRACKINGTIME_CONTACT") or DEFAULT_TRACKINGTIME_CONTACT
         ),
         encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")) if need_encryption else (),
         port=int(port_raw),

@@ -4,8 +4,9 @@ Each round it adds the time entries users logged while TrackingTime was unavaila
 daily summaries that are due, and reminds users of timers left running. Every piece of work is
 claimed in the database first (a lease, see :mod:`bot.storage.pending` and
 :mod:`bot.storage.deliveries`), so several workers never do one thing twice, and a worker killed
-mid-round leaves its claims to expire for another to finish. Before adding an entry it looks for
-it in TrackingTime: a first attempt that reached TrackingTime but lost its answer must not
+mid-round leaves its claims to expire for another to finish. Adding a kept entry is the entry
+service's (:meth:`bot.services.entries.EntryService.retry_kept`): it looks for the entry in
+TrackingTime first, so a first attempt that reached TrackingTime but lost its answer does not
 become a duplicate.
 """
 
@@ -20,13 +21,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.entries import logged_later_message, not_logged_message
+from bot.blocks.outcomes import retried_message
 from bot.blocks.summary import daily_summary_message, forgotten_timer_message, reconnect_message
 from bot.crypto import UnreadableSecret
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
 from bot.services.digest import send_digests
-from bot.services.entries import RETRYABLE, Logged, entry_from_json
 from bot.services.summaries import summary_due, timer_overdue
 from bot.slack_clients import TeamClients, team_clients
 from bot.storage import Link, SlackUserKey
@@ -182,6 +182,7 @@ class Worker:
     async def retry_pending(self) -> int:
         """One round: claim the due entries and try each once; returns how many it claimed."""
         now = self._clock()
+        await self._services.pending.purge(now)
         claimed = await self._services.pending.claim(now, LEASE)
         for item in claimed:
             await self._retry(item, now)
@@ -191,27 +192,17 @@ class Worker:
         services = self._services
         link = await services.accounts.get(item.key) if item.key else None
         if link is None:  # disconnected meanwhile: their data is gone, and so is this
-            await services.pending.done(item.id)
+            await services.pending.forget(item.id)
             return
-        zone = zone_or_utc(link.time_zone)
-        entry = entry_from_json(item.entry, zone)
-        try:
-            found = await services.entries.already_logged(link, entry)
-            logged = Logged(entry, found) if found else await services.entries.log(link, entry)
-        except RETRYABLE as error:
-            if now - item.created_at < GIVE_UP_AFTER:
-                await services.pending.retry_at(item.id, now + backoff(item.attempts), str(error))
-                return
-            await services.pending.done(item.id)
-            await self._tell(item, not_logged_message(entry, zone, error.user_message))
-            return
-        except (TrackingTimeError, UnreadableSecret) as error:
-            reason = getattr(error, "user_message", "your TrackingTime link can't be read")
-            await services.pending.done(item.id)
-            await self._tell(item, not_logged_message(entry, zone, reason))
-            return
-        await services.pending.done(item.id)
-        await self._tell(item, logged_later_message(logged, zone))
+        outcome = await services.entries.retry_kept(
+            link,
+            item,
+            give_up=now - item.created_at >= GIVE_UP_AFTER,
+            next_try=now + backoff(item.attempts),
+        )
+        message = retried_message(outcome, zone_or_utc(link.time_zone))
+        if message is not None:
+            await self._tell(item, message)
 
     async def _tell(self, item: Claimed, message: Message) -> None:
         await self._send(item.key, message)

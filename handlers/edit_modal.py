@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.edit import edit_metadata, edit_modal, refused_message
+from bot.blocks.edit import declined_message, edit_metadata, edit_modal
 from bot.blocks.views import failure_modal, loading_modal
 from bot.services.container import Services
-from bot.services.editing import Refused
+from bot.services.editing import Declined
 from bot.storage import Link
 from bot.trackingtime import Event, TrackingTimeError
 from bot.trackingtime.timefmt import zone_or_utc
@@ -33,7 +33,7 @@ async def open_edit_modal(
     services: Services,
     link: Link,
     trigger_id: str,
-    entry: Callable[[], Awaitable[Event | Refused | None]],
+    entry: Callable[[], Awaitable[Event | Declined | None]],
     *,
     channel_id: str | None,
     in_home: bool,
@@ -58,7 +58,7 @@ async def open_edit_modal(
     elif isinstance(found, Event):
         filled = edit_modal(found, zone, edit_metadata(found, zone, channel_id, in_home))
     else:
-        text = NOTHING_TO_EDIT if found is None else refused_message(found).text
+        text = NOTHING_TO_EDIT if found is None else declined_message(found).text
         filled = failure_modal(TITLE, text)
     try:
         # The hash makes Slack refuse the update if the user has moved on (closed it).

@@ -13,18 +13,19 @@ from slack_sdk.models.blocks import Block, ButtonElement, ConfirmObject, HeaderB
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
-from bot.blocks.entries import entry_inputs
+from bot.blocks.entries import entry_inputs, overlap_note
 from bot.blocks.entry_menu import entry_line, entry_row
 from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message
 from bot.blocks.parts import button, context, section
+from bot.digits import parse_id
 from bot.services.editing import (
     Changed,
+    Declined,
     Deleted,
-    Gone,
+    EntryGone,
     NotYours,
     ProjectOnly,
-    Refused,
     Restored,
     Updated,
     version,
@@ -55,11 +56,13 @@ def parse_edit_metadata(text: str) -> dict[str, Any] | None:
     """The metadata of :func:`edit_metadata`, or ``None`` for metadata we did not write."""
     try:
         metadata = json.loads(text)
-        int(metadata["id"])
+        event_id = parse_id(metadata["id"])
         str(metadata["v"])
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
-    return metadata if isinstance(metadata, dict) else None
+    if not isinstance(metadata, dict) or event_id is None:
+        return None
+    return {**metadata, "id": event_id}
 
 
 def edit_modal(event: Event, zone: tzinfo, metadata: str) -> View:
@@ -114,9 +117,9 @@ def entries_message(events: Sequence[Event], zone: tzinfo) -> Message:
     return Message(text=f"Your latest {min(len(events), MAX_LISTED)} entries", blocks=tuple(blocks))
 
 
-def refused_message(refused: Refused) -> Message:
+def declined_message(declined: Declined) -> Message:
     """Why nothing was done with an entry, plainly."""
-    if isinstance(refused, Gone):
+    if isinstance(declined, EntryGone):
         emoji, text = (
             ":information_source:",
             (
@@ -124,7 +127,7 @@ def refused_message(refused: Refused) -> Message:
                 "TrackingTime workspace), so there was nothing to change."
             ),
         )
-    elif isinstance(refused, NotYours):
+    elif isinstance(declined, NotYours):
         emoji, text = ":no_entry:", "That entry is not one of yours, so I left it alone."
     else:
         emoji, text = (
@@ -191,10 +194,15 @@ def deleted_message(deleted: Deleted, zone: tzinfo) -> Message:
 
 
 def restored_message(restored: Restored, zone: tzinfo) -> Message:
+    """The entry is back, and what has been logged in its place since, if anything."""
     event = restored.event
+    blocks: list[Block] = [
+        entry_row(event, zone, ":leftwards_arrow_with_hook: Back in TrackingTime: ")
+    ]
+    if restored.overlaps:
+        blocks.append(context(overlap_note(restored.overlaps, zone, "Back at its times, it")))
     return Message(
-        text=f"Back: {duration(event.duration)} on {_label(event)}",
-        blocks=(entry_row(event, zone, ":leftwards_arrow_with_hook: Back in TrackingTime: "),),
+        text=f"Back: {duration(event.duration)} on {_label(event)}", blocks=tuple(blocks)
     )
 
 

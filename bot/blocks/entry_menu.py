@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import OverflowMenuElement, SectionBlock
 from bot.blocks import ids
 from bot.blocks.format import clock_time, duration, escape, truncate
 from bot.blocks.parts import option, section
+from bot.digits import parse_id
 from bot.trackingtime import Event
 
 EDIT = "edit"
@@ -44,11 +45,11 @@ def menu_value(verb: str, event_id: int) -> str:
 
 def parse_menu_value(value: str) -> tuple[str, int] | None:
     """``(verb, entry id)`` from a menu option's value; ``None`` for a value we did not make."""
-    verb, _, event_id = value.partition(":")
-    # isascii: str.isdigit also takes other scripts' digits, which int() reads too.
-    if verb not in VERBS or not (event_id.isascii() and event_id.isdigit()) or len(event_id) > 18:
+    verb, _, text = value.partition(":")
+    event_id = parse_id(text)
+    if verb not in VERBS or event_id is None:
         return None
-    return verb, int(event_id)
+    return verb, event_id
 
 
 def entry_menu(event: Event) -> OverflowMenuElement:

@@ -41,6 +41,7 @@ LOG_DURATION_INPUT = ("duration", "value")
 LOG_NOTES_INPUT = ("notes", "value")
 OPEN_LOG_MODAL = "open_log_modal"
 UNDO_ENTRY = "undo_entry"
+RETRY_ENTRY = "retry_entry"  # Try again on an entry TrackingTime refused
 LOG_CHOICE = "log_choice"
 LOG_CHOICE_PATTERN = re.compile(rf"^{LOG_CHOICE}(:\d+)?$")
 CREATE_AND_LOG = "create_and_log"

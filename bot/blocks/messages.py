@@ -18,6 +18,7 @@ from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_m
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, section, truncate_json
 from bot.commands import Unknown
+from bot.digits import parse_id
 from bot.services.matching import Choose, NoMatch
 from bot.services.timers import NothingRunning, Started, Stopped, TimerStatus
 from bot.trackingtime import Task
@@ -301,9 +302,11 @@ def parse_start_task_value(value: str) -> tuple[int, str] | None:
     """``(task_id, notes)`` from a start button's value; ``None`` for a value we did not make."""
     try:
         payload = json.loads(value)
-        return int(payload["task_id"]), str(payload.get("notes") or "")
-    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+        task_id = parse_id(payload["task_id"])
+        notes = str(payload.get("notes") or "")
+    except (ValueError, TypeError, KeyError, RecursionError):
         return None
+    return None if task_id is None else (task_id, notes)
 
 
 def parse_create_task_value(value: str) -> tuple[str, str | None, str] | None:

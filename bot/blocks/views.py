@@ -21,6 +21,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.format import escape, truncate
 from bot.blocks.parts import section
+from bot.digits import parse_id
 from bot.trackingtime import Workspace
 
 MAX_SELECT_OPTIONS = 100
@@ -144,9 +145,10 @@ def workspace_metadata(workspaces: Sequence[Workspace]) -> str:
 
 def workspaces_from_metadata(metadata: str) -> dict[int, str]:
     try:
-        return {int(account_id): str(name) for account_id, name in json.loads(metadata)}
-    except (ValueError, TypeError, OverflowError, RecursionError):
+        offered = {parse_id(account_id): str(name) for account_id, name in json.loads(metadata)}
+    except (ValueError, TypeError, RecursionError):
         return {}
+    return {account_id: name for account_id, name in offered.items() if account_id is not None}
 
 
 def workspace_modal(workspaces: Sequence[Workspace], current_account_id: int, intro: str) -> View:

@@ -156,6 +156,7 @@ FAILURE_KINDS = frozenset(
         "unauthorized_in_body",
         "hang",
         "not_json",
+        "answer_lost",
     }
 )
 """The kinds accepted by :meth:`FakeTrackingTime.fail_next`."""
@@ -772,7 +773,9 @@ class FakeTrackingTime:
         429, envelope 429), ``server_error`` (HTTP 200, envelope 500), ``unauthorized_in_body``
         (HTTP 200, envelope 401), ``hang`` (hold the request ``hang_seconds``, then answer
         normally; if woken early by :meth:`reset_failures`/:meth:`release_hangs` or server stop,
-        answer HTTP 504 HTML without touching state), ``not_json`` (HTTP 200 HTML page).
+        answer HTTP 504 HTML without touching state), ``not_json`` (HTTP 200 HTML page),
+        ``answer_lost`` (do what was asked, then answer HTTP 504 HTML, as a gateway that gave up
+        waiting for TrackingTime's answer would: the client cannot tell it from an outage).
         Rules queue up; each request consumes the first rule that matches it.
         """
         if kind not in FAILURE_KINDS:
@@ -834,12 +837,26 @@ class FakeTrackingTime:
             await asyncio.sleep(self.latency)
         path = request.url.path
         failure = self._take_failure(path)
+        if failure == "answer_lost":
+            self._carry_out(request, params, body_error, credentials)
+            return _html(504)
         if failure is not None:
             if failure == "hang":
                 if not await self._hang():
                     return _html(504)
             else:
                 return self._injected(failure)
+        return self._carry_out(request, params, body_error, credentials)
+
+    def _carry_out(
+        self,
+        request: Request,
+        params: dict[str, str],
+        body_error: str | None,
+        credentials: tuple[str, str] | None,
+    ) -> _Reply:
+        """Rate limit, authentication, then the route itself."""
+        path = request.url.path
         if self._over_rate_limit(request.headers.get("authorization") or ""):
             return _error(429, "Too many requests. Please slow down.", http_status=429)
         if not (path == API_PREFIX or path.startswith(API_PREFIX + "/")):

@@ -50,7 +50,9 @@ class Services:
         database = Database(settings.database_url)
         keyring = Keyring(settings.encryption_keys)
         accounts = AccountStore(database.sessions, keyring)
-        trackingtime = TrackingTime(settings.trackingtime_api_url)
+        trackingtime = TrackingTime(
+            settings.trackingtime_api_url, contact=settings.trackingtime_contact
+        )
         catalogue = Catalogue(trackingtime)
         reports = ReportService(trackingtime, clock)
         timers = TimerService(trackingtime, catalogue, clock)

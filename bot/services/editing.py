@@ -17,27 +17,26 @@ from datetime import datetime, timedelta
 
 from bot.services.catalogue import Lists
 from bot.services.clock import Clock, local_day, system_clock
-from bot.services.entries import (
-    RETRYABLE,
-    Entry,
-    EntryService,
-    InFuture,
-    Kept,
-    LogForm,
-    Logged,
-    entry_from_json,
-    entry_to_json,
-)
+from bot.services.entries import SENDING_LEASE, EntryService, LogForm
+from bot.services.entry import Entry, entry_from_json, entry_to_json, unplaced
+from bot.services.outcomes import InProgress, Logged, Sent
+from bot.services.placement import Busy
 from bot.services.timers import Started, TimerService
 from bot.storage import Link
 from bot.storage.deleted import DeletedEntryStore
-from bot.trackingtime import Event, NotFound, TrackingTime, TrackingTimeSession
+from bot.trackingtime import (
+    Event,
+    NotFound,
+    TrackingTime,
+    TrackingTimeError,
+    TrackingTimeSession,
+)
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Gone:
+class EntryGone:
     """TrackingTime has no such entry (deleted meanwhile, or of another workspace)."""
 
     event_id: int
@@ -57,7 +56,7 @@ class Running:
     event: Event
 
 
-Refused = Gone | NotYours | Running
+Declined = EntryGone | NotYours | Running
 
 
 @dataclass(frozen=True)
@@ -83,9 +82,11 @@ class Deleted:
 
 @dataclass(frozen=True)
 class Restored:
-    """Undo of a delete: the entry is back (under a new id, TrackingTime cannot undelete)."""
+    """Undo of a delete: the entry is back (under a new id, TrackingTime cannot undelete), with
+    what it overlaps now (time logged since in its place)."""
 
     event: Event
+    overlaps: tuple[Busy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,20 +179,18 @@ class EditingService:
     def _session(self, link: Link) -> TrackingTimeSession:
         return self._trackingtime.session(link.app_password, link.account_id, link.time_zone)
 
-    async def entry(self, link: Link, event_id: int) -> Event | Gone | NotYours:
+    async def entry(self, link: Link, event_id: int) -> Event | EntryGone | NotYours:
         """The user's own entry ``event_id``, as TrackingTime has it now."""
         session = self._session(link)
         try:
             event = await session.event(event_id)
         except NotFound:
-            return Gone(event_id)
+            return EntryGone(event_id)
         if event.user_id is None:
             # Whether every entry carries user_id is unconfirmed: then it is the user's if it is
-            # among their own entries around its start (the days either side: see find_event).
+            # among their own entries around its start.
             day = event.start.astimezone(session.zone).date()
-            own = await session.events(
-                link.tt_user_id, day - timedelta(days=1), day + timedelta(days=1)
-            )
+            own = await session.entries_around(link.tt_user_id, day)
             if any(listed.id == event_id for listed in own):
                 return replace(event, user_id=link.tt_user_id)
         if event.user_id != link.tt_user_id:
@@ -205,7 +204,7 @@ class EditingService:
             return NotYours(event_id)
         return event
 
-    async def finished_entry(self, link: Link, event_id: int) -> Event | Refused:
+    async def finished_entry(self, link: Link, event_id: int) -> Event | Declined:
         """:meth:`entry`, refusing the running timer's entry (it has no end yet)."""
         event = await self.entry(link, event_id)
         if isinstance(event, Event) and event.is_running:
@@ -221,7 +220,7 @@ class EditingService:
 
     async def update(
         self, link: Link, event_id: int, seen: str, entry: Entry
-    ) -> Updated | Changed | Refused:
+    ) -> Updated | Changed | Declined:
         """Save the edit form's ``entry`` over entry ``event_id``, unless the entry changed since
         the form showed version ``seen`` of it."""
         before = await self.finished_entry(link, event_id)
@@ -238,7 +237,7 @@ class EditingService:
         )
         return Updated(before, after)
 
-    async def delete(self, link: Link, event_id: int) -> Deleted | Refused:
+    async def delete(self, link: Link, event_id: int) -> Deleted | Declined:
         """Delete the entry from TrackingTime, keeping it here for Undo."""
         event = await self.finished_entry(link, event_id)
         if not isinstance(event, Event):
@@ -246,47 +245,50 @@ class EditingService:
         try:
             await self._session(link).delete_event(event_id)
         except NotFound:  # deleted elsewhere between the two calls
-            return Gone(event_id)
+            return EntryGone(event_id)
         undo_id = await self._deleted.keep(link.key, entry_to_json(entry_of(event)), self._clock())
         return Deleted(event, undo_id)
 
     async def restore(
         self, link: Link, undo_id: int, channel_id: str | None
-    ) -> Restored | Kept | UndoExpired:
-        """Undo a delete: add the entry again with the same task, times and notes, unless it is
-        back already (a second click, or a first attempt whose answer was lost)."""
-        kept = await self._deleted.get(link.key, undo_id, self._clock())
+    ) -> Restored | Sent | InProgress | UndoExpired:
+        """Undo a delete: add the entry again with the same task, times and notes, as any entry
+        is added (written before it is sent, so a lost answer is found, not doubled). One click
+        claims the Undo; a second one meanwhile is told it is under way, and one after it that
+        nothing is left to undo."""
+        now = self._clock()
+        kept = await self._deleted.claim(link.key, undo_id, now, SENDING_LEASE)
         if kept is None:
-            return UndoExpired()
+            held = await self._deleted.get(link.key, undo_id, now)
+            return UndoExpired() if held is None else InProgress()
         entry = entry_from_json(kept, self._session(link).zone)
         try:
-            found = await self._entries.already_logged(link, entry)
-        except RETRYABLE:
-            # TrackingTime is not answering: adding fails too and the entry is kept, and the
-            # worker looks for it again before it adds it.
-            found = None
-        outcome: Restored | Kept
-        if found is not None:
-            outcome = Restored(found)
-        else:
             added = await self._entries.log_or_keep(link, entry, channel_id)
-            outcome = Restored(added.event) if isinstance(added, Logged) else added
-        # Back in TrackingTime, or kept for the worker to add: either way this Undo is spent.
+        except TrackingTimeError:
+            # Nothing is kept to send (the App Password was refused, say): the Undo stays for
+            # another click. Anything else leaves the claim to run out.
+            await self._deleted.release(link.key, undo_id)
+            raise
+        # Back in TrackingTime, or kept for the worker (or a Try again): this Undo is spent.
         await self._deleted.forget(link.key, undo_id)
-        return outcome
+        if isinstance(added, Logged):
+            return Restored(added.event, added.overlaps)
+        return added
 
     async def log_again_today(
         self, link: Link, event_id: int, channel_id: str | None
-    ) -> Logged | Kept | InFuture | Refused:
+    ) -> Sent | Declined:
         """The entry's task, length and notes once more, today, placed as ``/track log`` places
-        a length with no times."""
+        a length with no times: in free time, never over other entries or the running timer."""
         event = await self.finished_entry(link, event_id)
         if not isinstance(event, Event):
             return event
-        today = local_day(self._clock(), self._session(link).zone)
-        return await self._entries.log_again(link, entry_of(event), today, channel_id)
+        zone = self._session(link).zone
+        when = unplaced(local_day(self._clock(), zone), event.duration, zone)
+        again = replace(entry_of(event), start=when.start, end=when.end, placed=False)
+        return await self._entries.log_or_keep(link, again, channel_id)
 
-    async def start_again(self, link: Link, event_id: int) -> Started | ProjectOnly | Refused:
+    async def start_again(self, link: Link, event_id: int) -> Started | ProjectOnly | Declined:
         """A timer on the entry's task, with its notes (stopping any running timer)."""
         event = await self.entry(link, event_id)
         if not isinstance(event, Event):

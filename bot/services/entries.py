@@ -1,169 +1,95 @@
 """Logging past time as TrackingTime entries: from typed text, the Log-time modal or a button.
 
-Times are the user's wall-clock times in their Slack time zone; turning them into instants here
-(``zoneinfo``) keeps DST days right: 01:30-03:30 on the day clocks go back lasts three hours.
+Every entry is written to the database before it is sent (:mod:`bot.storage.pending`), so it is
+never lost, and retries keep its identity: a TrackingTime entry is taken for a kept one only if
+it is that entry (:func:`bot.services.entry.same_entry`), was not already there before the entry
+was first sent, and is not another kept entry's. An entry given only its length is placed in the
+free time of its day (:mod:`bot.services.placement`); one given a range is taken as typed, and
+the reply says what it overlaps.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+import time
+from dataclasses import replace
+from datetime import datetime, timedelta
 
-from bot.logparse import MAX_DAYS_BACK, LogRequest, parse_duration
+from bot.logparse import LogRequest
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, local_day, system_clock
-from bot.services.matching import Choose, Match, NoMatch, resolve_task
+from bot.services.day import DayState
+from bot.services.entry import (
+    Entry,
+    entry_from_json,
+    entry_to_json,
+    range_times,
+    unplaced,
+)
+from bot.services.entry_form import LABEL_SEPARATOR, LogForm, entry_from_form
+from bot.services.matching import Match, resolve_task
+from bot.services.outcomes import (
+    GaveUp,
+    Gone,
+    InFuture,
+    InProgress,
+    Kept,
+    Later,
+    Logged,
+    LogOutcome,
+    NoFreeTime,
+    NoRoom,
+    Refused,
+    Retried,
+    Sent,
+    TriedAgain,
+    Unresolved,
+)
+from bot.services.placement import Busy, Placement, overlapping, place, workday_start
 from bot.services.timers import RECENT_DAYS, recent_tasks
 from bot.storage import Link
-from bot.storage.pending import PendingEntryStore
+from bot.storage.pending import Claimed, Held, PendingEntryStore
 from bot.trackingtime import (
     Event,
     NotFound,
     RateLimited,
+    RequestRejected,
     Task,
     TrackingTime,
+    TrackingTimeError,
     TrackingTimeSession,
     Unavailable,
 )
 from bot.trackingtime.timefmt import zone_or_utc
 
-# Where an entry for a past day starts when only its length is known.
-DEFAULT_START = time(9, 0)
+__all__ = [
+    "LABEL_SEPARATOR",
+    "RETRYABLE",
+    "EntryService",
+    "GaveUp",
+    "Gone",
+    "InFuture",
+    "InProgress",
+    "Kept",
+    "Later",
+    "LogForm",
+    "LogOutcome",
+    "Logged",
+    "NoRoom",
+    "Refused",
+    "Retried",
+    "Sent",
+    "TriedAgain",
+    "Unresolved",
+    "entry_from_form",
+]
 
-
-@dataclass(frozen=True)
-class Entry:
-    """A time entry ready to add: what it is for, and when (aware instants)."""
-
-    start: datetime
-    end: datetime
-    notes: str = ""
-    task_id: int | None = None
-    project_id: int | None = None
-    # Names, for a task (and project) that TrackingTime should create, and for replies.
-    task_name: str | None = None
-    project_name: str | None = None
-
-    @property
-    def duration(self) -> timedelta:
-        # In UTC: same-zone subtraction would ignore a DST change inside the entry.
-        return self.end.astimezone(UTC) - self.start.astimezone(UTC)
-
-    @property
-    def label(self) -> str:
-        if self.task_name and self.project_name:
-            return f"{self.task_name} · {self.project_name}"
-        return self.task_name or self.project_name or "(no task)"
-
-
-@dataclass(frozen=True)
-class Logged:
-    """The entry is in TrackingTime."""
-
-    entry: Entry
-    event: Event
-
-
-@dataclass(frozen=True)
-class Kept:
-    """TrackingTime could not take the entry now: it is stored and will be added later."""
-
-    entry: Entry
-    reason: str
-
-
-@dataclass(frozen=True)
-class Unresolved:
-    """The typed task needs a choice (or creating) before anything is logged."""
-
-    resolution: Choose | NoMatch
-    start: datetime
-    end: datetime
-    notes: str
-
-
-@dataclass(frozen=True)
-class InFuture:
-    """The typed range ends after now: time is logged once it is done."""
-
-    end: datetime
-
-
-LogOutcome = Logged | Kept | Unresolved | InFuture
-
-
-def entry_times(
-    day: date,
-    duration: timedelta,
-    start: time | None,
-    end: time | None,
-    zone: tzinfo,
-    now: datetime,
-) -> tuple[datetime, datetime]:
-    """The instants an entry covers.
-
-    A range is taken as wall-clock times on ``day``. A bare duration ends now when ``day`` is
-    today, and otherwise starts at 09:00 that day.
-    """
-    if start is not None and end is not None:
-        # A range that starts in a skipped hour is read an hour earlier, end included, so it
-        # lasts as long as written ("02:15-02:45" is half an hour whichever way it is read).
-        policy = "earlier" if _skipped(day, start, zone) else "later"
-        return _at(day, start, zone, policy), _at(day, end, zone, policy)
-    if day >= local_day(now, zone):
-        finish = now.astimezone(zone).replace(second=0, microsecond=0)
-        return (finish.astimezone(UTC) - duration).astimezone(zone), finish
-    begin = _at(day, DEFAULT_START, zone)
-    return begin, _utc_plus(begin, duration, zone)
-
-
-def _skipped(day: date, at: time, zone: tzinfo) -> bool:
-    """Whether the clocks skip ``at`` on ``day`` (02:30 when they jump from 02:00 to 03:00)."""
-    local = datetime.combine(day, at, tzinfo=zone)
-    return local.astimezone(UTC).astimezone(zone).time() != at
-
-
-def _at(day: date, at: time, zone: tzinfo, skipped: str = "later") -> datetime:
-    """Wall-clock ``at`` on ``day``. A time the clocks skip is read an hour ``later`` (02:30 as
-    03:30, as a clock that was not put forward would show) or an hour ``earlier``."""
-    local = datetime.combine(day, at, tzinfo=zone).replace(fold=int(skipped == "earlier"))
-    return local.astimezone(UTC).astimezone(zone)
-
-
-def _utc_plus(begin: datetime, span: timedelta, zone: tzinfo) -> datetime:
-    """``begin + span`` in real elapsed time, even across a DST change."""
-    return (begin.astimezone(UTC) + span).astimezone(zone)
-
-
-def entry_to_json(entry: Entry) -> str:
-    """An entry as stored for a retry (instants as epoch seconds)."""
-    return json.dumps(
-        {
-            "start": int(entry.start.timestamp()),
-            "end": int(entry.end.timestamp()),
-            "notes": entry.notes,
-            "task_id": entry.task_id,
-            "project_id": entry.project_id,
-            "task_name": entry.task_name,
-            "project_name": entry.project_name,
-        },
-        ensure_ascii=False,
-    )
-
-
-def entry_from_json(text: str, zone: tzinfo) -> Entry:
-    data = json.loads(text)
-    return Entry(
-        start=datetime.fromtimestamp(int(data["start"]), UTC).astimezone(zone),
-        end=datetime.fromtimestamp(int(data["end"]), UTC).astimezone(zone),
-        notes=str(data.get("notes") or ""),
-        task_id=data.get("task_id"),
-        project_id=data.get("project_id"),
-        task_name=data.get("task_name"),
-        project_name=data.get("project_name"),
-    )
+# TrackingTime being down or busy is worth retrying later; other failures are not.
+RETRYABLE = (Unavailable, RateLimited)
+# How long whoever sends an entry holds it: well over the client's time-out.
+SENDING_LEASE = timedelta(minutes=2)
+# How long a Try again click waits for another one (a double click) to finish the same entry.
+WAIT_FOR_OTHER_CLICK = 6.0
 
 
 class EntryService:
@@ -185,36 +111,25 @@ class EntryService:
     def now(self) -> datetime:
         return self._clock()
 
-    async def log_or_keep(
-        self, link: Link, entry: Entry, channel_id: str | None = None
-    ) -> Logged | Kept:
-        """Add ``entry``; when TrackingTime is down or busy, keep it for the worker to add
-        later. Either way the user can be told where their time is."""
-        try:
-            return await self.log(link, entry)
-        except RETRYABLE as error:
-            await self._pending.add(link.key, entry_to_json(entry), channel_id, self._clock())
-            return Kept(entry, error.user_message)
-
     async def log_text(
         self, link: Link, request: LogRequest, channel_id: str | None = None
     ) -> LogOutcome:
         """``/track log …``: resolve the task, then add the entry."""
         zone = zone_or_utc(link.time_zone)
-        now = self._clock()
-        start, end = entry_times(
-            request.day, request.duration, request.start, request.end, zone, now
-        )
-        if end > now + timedelta(minutes=1):
-            return InFuture(end)
+        if request.start is not None and request.end is not None:
+            start, end = range_times(request.day, request.start, request.end, zone)
+            if end > self._clock() + timedelta(minutes=1):
+                return InFuture(end)
+            when = Entry(start=start, end=end)
+        else:
+            when = unplaced(request.day, request.duration, zone)
         lists = await self._catalogue.lists(link)
         resolution = resolve_task(request.words, request.notes, lists.tasks, lists.projects)
         if not isinstance(resolution, Match):
-            return Unresolved(resolution, start, end, request.notes or "")
+            return Unresolved(resolution, when.start, when.end, request.notes or "", when.placed)
         task = resolution.task
-        entry = Entry(
-            start=start,
-            end=end,
+        entry = replace(
+            when,
             notes=resolution.notes,
             task_id=task.id,
             project_id=task.project_id,
@@ -223,22 +138,171 @@ class EntryService:
         )
         return await self.log_or_keep(link, entry, channel_id)
 
-    async def log_again(
-        self, link: Link, entry: Entry, day: date, channel_id: str | None = None
-    ) -> Logged | Kept | InFuture:
-        """``entry``'s task, length and notes once more on ``day``: the entry a ``/track log``
-        of that length with no times would add, placed the same way."""
+    async def log_or_keep(self, link: Link, entry: Entry, channel_id: str | None = None) -> Sent:
+        """Add ``entry`` (placed in its day's free time first when it has only a length). When
+        TrackingTime is down or busy it is kept for the worker; when TrackingTime refuses it, it
+        is kept for a Try again. Either way the user can be told where their time is."""
+        try:
+            state = await self._read_day(link, entry)
+        except RETRYABLE as error:  # nothing sent: the worker places and adds it later
+            await self._pending.add(link.key, entry_to_json(entry), channel_id, self._clock())
+            return Kept(entry, error.user_message)
+        now = self._clock()
+        async with self._pending.holding(link.key) as mine:
+            ready = self._ready(link, entry, state, await mine.rows(state.read_at))
+            if ready is None:
+                return NoRoom(entry)
+            placed, placement, overlaps = ready
+            kept_id = await mine.insert(
+                entry_to_json(placed),
+                channel_id,
+                now,
+                lease_until=now + SENDING_LEASE,
+                known_events=state.like(placed),
+            )
+        try:
+            event = await self._send(link, kept_id, placed)
+        except RETRYABLE as error:
+            await self._pending.retry_at(kept_id, self._clock(), str(error))
+            return Kept(placed, error.user_message, overlaps)
+        except RequestRejected as error:
+            await self._pending.await_user(kept_id, str(error))
+            return Refused(placed, error.user_message, kept_id)
+        except TrackingTimeError:
+            await self._pending.forget(kept_id)  # not found, forbidden…: no retry will help
+            raise
+        return Logged(placed, event, placement, overlaps)
+
+    async def retry_kept(
+        self, link: Link, item: Claimed, *, give_up: bool, next_try: datetime
+    ) -> Retried:
+        """The worker's attempt at a kept entry it claimed: added (or found in TrackingTime),
+        put off until ``next_try``, or, when TrackingTime still cannot take it and ``give_up``,
+        or will never take it, dropped."""
+        result = await self._attempt(link, item)
+        if not isinstance(result, TrackingTimeError):
+            return result
+        if isinstance(result, RETRYABLE) and not give_up:
+            await self._pending.retry_at(item.id, next_try, str(result))
+            return Later()
+        entry = await self._stored(link, item)
+        await self._pending.forget(item.id)
+        return GaveUp(entry, result.user_message)
+
+    async def try_again(self, link: Link, kept_id: int) -> TriedAgain:
+        """The user's Try again on a refused entry: the same entry, sent again with the same
+        identity rule, so that a double click (or a click on an entry that did arrive) adds it
+        once. Only the clicking user's own entries are found."""
+        zone = zone_or_utc(link.time_zone)
+        deadline = time.monotonic() + WAIT_FOR_OTHER_CLICK
+        while True:
+            item = await self._pending.claim_for(link.key, kept_id, self._clock(), SENDING_LEASE)
+            if item is not None:
+                break
+            stored = await self._pending.get(link.key, kept_id)
+            if stored is None:
+                return Gone()
+            text, event_id = stored
+            if event_id is not None:
+                entry = entry_from_json(text, zone)
+                return Logged(entry, _event_of(entry, event_id))
+            if time.monotonic() > deadline:
+                return InProgress()
+            await asyncio.sleep(0.2)
+        result = await self._attempt(link, item)
+        if not isinstance(result, TrackingTimeError):
+            return result
+        if isinstance(result, RETRYABLE):
+            await self._pending.retry_at(item.id, self._clock(), str(result))
+            return Kept(await self._stored(link, item), result.user_message)
+        await self._pending.forget(item.id)
+        raise result
+
+    async def _attempt(
+        self, link: Link, item: Claimed
+    ) -> Logged | Refused | NoRoom | TrackingTimeError:
+        """Send a kept entry again, unless TrackingTime has it already; a failure that may be
+        retried is returned for the caller to decide."""
+        try:
+            return await self._resend(link, item)
+        except RequestRejected as error:
+            await self._pending.await_user(item.id, str(error))
+            return Refused(await self._stored(link, item), error.user_message, item.id)
+        except NoFreeTime:
+            entry = await self._stored(link, item)
+            await self._pending.forget(item.id)
+            return NoRoom(entry)
+        except TrackingTimeError as error:
+            return error
+
+    async def _resend(self, link: Link, item: Claimed) -> Logged:
+        zone = zone_or_utc(link.time_zone)
+        entry = entry_from_json(item.entry, zone)
+        state = await self._read_day(link, entry)
+        if item.known_events is not None:  # sent before: it may be there, its answer lost
+            found = await self._take_match(item, entry, state, item.known_events)
+            if found is not None:
+                return Logged(entry, found)
+            return Logged(entry, await self._send(link, item.id, entry))
+        async with self._pending.holding(link.key) as mine:
+            held = [row for row in await mine.rows(state.read_at) if row.id != item.id]
+            ready = self._ready(link, entry, state, held)
+            if ready is None:
+                raise NoFreeTime
+            placed, placement, _ = ready
+            await mine.update(item.id, entry_to_json(placed), state.like(placed))
+        return Logged(placed, await self._send(link, item.id, placed), placement)
+
+    async def _take_match(
+        self, item: Claimed, entry: Entry, state: DayState, known: frozenset[int]
+    ) -> Event | None:
+        """The TrackingTime entry that is ``item``'s lost add, settled as its own: one that is
+        this entry, was not there before it was first sent, and no other kept entry has."""
+        same = state.like(entry) - known
+        candidates = sorted((e for e in state.events if e.id in same), key=lambda e: e.id)
+        if not candidates:
+            return None
+        taken = await self._pending.taken_events(item.key, besides=item.id)
+        for event in candidates:
+            if event.id not in taken and await self._pending.settle(
+                item.id, event.id, self._clock()
+            ):
+                return event
+        return None
+
+    def _ready(
+        self, link: Link, entry: Entry, state: DayState, held: list[Held]
+    ) -> tuple[Entry, Placement | None, tuple[Busy, ...]] | None:
+        """``entry`` ready to send: placed if it has only a length (with where and why), else
+        with what it overlaps; ``None`` when no free time that day is long enough."""
         zone = zone_or_utc(link.time_zone)
         now = self._clock()
-        start, end = entry_times(day, entry.duration, None, None, zone, now)
-        if end > now + timedelta(minutes=1):
-            return InFuture(end)
-        return await self.log_or_keep(link, replace(entry, start=start, end=end), channel_id)
+        busy = state.busy(now, held, zone)
+        if entry.placed:
+            return entry, None, tuple(overlapping(entry.start, entry.end, busy))
+        spot = place(entry.day, entry.duration, busy, zone, now, workday_start(link, entry.day))
+        if spot is None:
+            return None
+        return entry.at(spot.start, spot.end), spot, ()
 
-    async def log(self, link: Link, entry: Entry) -> Logged:
-        """Add ``entry`` to TrackingTime. Raises :class:`bot.trackingtime.TrackingTimeError`."""
+    async def _read_day(self, link: Link, entry: Entry) -> DayState:
         session = self._session(link)
-        event = await session.add_event(
+        read_at = self._clock()
+        events, timer = await asyncio.gather(
+            session.entries_around(link.tt_user_id, entry.day),
+            session.running_timer(link.tt_user_id),
+        )
+        return DayState(read_at, tuple(events), timer)
+
+    async def _stored(self, link: Link, item: Claimed) -> Entry:
+        """A kept entry as it is stored now (placed, if it was placed since it was claimed)."""
+        stored = await self._pending.get(item.key, item.id)
+        return entry_from_json(stored[0] if stored else item.entry, zone_or_utc(link.time_zone))
+
+    async def _send(self, link: Link, kept_id: int, entry: Entry) -> Event:
+        """Add ``entry`` and settle kept entry ``kept_id`` as the TrackingTime entry it became.
+        Raises :class:`bot.trackingtime.TrackingTimeError`."""
+        event = await self._session(link).add_event(
             link.tt_user_id,
             entry.start,
             entry.end,
@@ -250,7 +314,11 @@ class EntryService:
         )
         if entry.task_id is None:
             self._catalogue.forget(link)  # TrackingTime may have created a task or project
-        return Logged(entry, event)
+        if not await self._pending.settle(kept_id, event.id, self._clock()):
+            # Another kept entry took this one for its own lost add: this one stays to be
+            # settled by a retry, which finds that one's entry, or adds it again.
+            await self._pending.retry_at(kept_id, self._clock(), "its entry was taken")
+        return event
 
     async def recent_task(self, link: Link) -> Task | None:
         """The task of the user's latest entry in the past week, to preselect in the modal.
@@ -264,12 +332,6 @@ class EntryService:
         latest = recent_tasks(events, exclude=None)
         return latest[0] if latest else None
 
-    async def already_logged(self, link: Link, entry: Entry) -> Event | None:
-        """The entry, if TrackingTime has it already (a retry must not add it twice)."""
-        return await self._session(link).find_event(
-            link.tt_user_id, entry.start, entry.end, entry.task_id
-        )
-
     async def undo(self, link: Link, event_id: int) -> bool:
         """Delete a logged entry; ``False`` when it was already gone."""
         try:
@@ -279,109 +341,16 @@ class EntryService:
         return True
 
 
-# TrackingTime being down or busy is worth retrying later; other failures are not.
-RETRYABLE = (Unavailable, RateLimited)
-
-
-@dataclass(frozen=True)
-class LogForm:
-    """The Log-time modal as submitted: raw values, ``None`` where a field was left empty.
-
-    ``task``/``project`` are ``(id, label)`` of the chosen options; times are ``HH:MM``.
-    """
-
-    day: str | None
-    task: tuple[int, str] | None = None
-    project: tuple[int, str] | None = None
-    start: str | None = None
-    end: str | None = None
-    duration: str | None = None
-    notes: str = ""
-
-
-LABEL_SEPARATOR = " · "
-
-
-def entry_from_form(form: LogForm, zone: tzinfo, now: datetime) -> Entry | dict[str, str]:
-    """The entry the form describes, or field errors keyed by field name (the modal's block
-    ids): what is wrong with each field, in words a user can act on."""
-    errors: dict[str, str] = {}
-    if form.task is None and form.project is None:
-        errors["task"] = "Pick a task (or at least a project)."
-    day = _form_day(form.day, errors, local_day(now, zone))
-    span = None
-    if form.duration:
-        span = parse_duration(form.duration)
-        if span is None:
-            errors["duration"] = (
-                f"I couldn't read “{form.duration}” as a duration: try 1h30m, 90m, 1.5h or 1:30."
-            )
-    start_at = _form_time(form.start, "start", errors)
-    end_at = _form_time(form.end, "end", errors)
-    if not (start_at or end_at or form.duration or {"start", "end"} & set(errors)):
-        errors["duration"] = "Give From and To, or how long (like 1h30m)."
-    if errors or day is None:
-        return errors
-    if start_at and end_at:
-        start, end = entry_times(day, timedelta(0), start_at, end_at, zone, now)
-        if end <= start:
-            return {"end": "This must be after From."}
-        real = end.astimezone(UTC) - start.astimezone(UTC)
-        if span is not None and abs(real - span) > timedelta(minutes=1):
-            return {
-                "duration": "From and To already say how long: leave this empty or make it match."
-            }
-    elif start_at or end_at:
-        if span is None:
-            field = "end" if start_at else "start"
-            return {field: "Give both From and To, or fill in how long."}
-        if start_at:
-            start = _at(day, start_at, zone)
-            end = _utc_plus(start, span, zone)
-        else:
-            end = _at(day, end_at, zone)  # type: ignore[arg-type]
-            start = (end.astimezone(UTC) - span).astimezone(zone)
-    else:
-        assert span is not None  # checked above
-        start, end = entry_times(day, span, None, None, zone, now)
-    if end > now + timedelta(minutes=1):
-        return {"end" if start_at or end_at else "duration": "That ends in the future."}
-    task_name = project_name = None
-    if form.task is not None:
-        task_name, _, project_name = form.task[1].partition(LABEL_SEPARATOR)
-    elif form.project is not None:
-        project_name = form.project[1]
-    return Entry(
-        start=start,
-        end=end,
-        notes=form.notes.strip(),
-        task_id=form.task[0] if form.task else None,
-        project_id=form.project[0] if form.project else None,
-        task_name=task_name or None,
-        project_name=project_name or None,
+def _event_of(entry: Entry, event_id: int) -> Event:
+    """The TrackingTime entry a kept entry became, from what is stored of it."""
+    return Event(
+        id=event_id,
+        task_id=entry.task_id,
+        task=entry.task_name,
+        project_id=entry.project_id,
+        project=entry.project_name,
+        start=entry.start,
+        end=entry.end,
+        duration=entry.duration,
+        notes=entry.notes,
     )
-
-
-def _form_day(text: str | None, errors: dict[str, str], today: date) -> date | None:
-    try:
-        day = date.fromisoformat(text or "")
-    except ValueError:
-        errors["date"] = "Pick the day the work was done."
-        return None
-    if day > today:
-        errors["date"] = "That day is still to come: log time once it's done."
-        return None
-    if day < today - timedelta(days=MAX_DAYS_BACK):
-        errors["date"] = "That is more than a year ago: TrackingTime's own app is better for it."
-        return None
-    return day
-
-
-def _form_time(text: str | None, field: str, errors: dict[str, str]) -> time | None:
-    if not text:
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        errors[field] = f"“{text}” is not a time of day like 09:30."
-        return None

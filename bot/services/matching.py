@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.commands import Token
+from bot.digits import parse_id
 from bot.trackingtime.models import Project, Task
 
 MAX_CHOICES = 5
@@ -61,8 +62,7 @@ def _fold(text: str) -> str:
 
 
 def _task_id(query: str) -> int | None:
-    digits = query[1:] if query.startswith("#") else query
-    return int(digits) if digits.isdigit() and len(digits) < 19 else None
+    return parse_id(query.removeprefix("#"))
 
 
 _Named = Task | Project

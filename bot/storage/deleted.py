@@ -2,14 +2,15 @@
 
 Undo's button carries only a row id; the row is looked up for the clicking Slack user alone, so
 another user's id finds nothing. Rows older than :data:`UNDO_FOR` are never handed out and are
-purged whenever a new one is kept.
+purged whenever a new one is kept. The click that adds an entry back claims its row first (a
+conditional UPDATE, as in :mod:`bot.storage.pending`), so a double click adds it once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -63,6 +64,40 @@ class DeletedEntryStore:
                 )
             ).first()
         return None if row is None else row.entry
+
+    async def claim(
+        self, key: SlackUserKey, entry_id: int, now: datetime, lease: timedelta
+    ) -> str | None:
+        """The entry kept under ``entry_id`` for this user, held by the caller until ``now +
+        lease``; ``None`` when there is none, its day has passed, or another click holds it."""
+        mine = and_(
+            col(DeletedEntry.id) == entry_id,
+            col(DeletedEntry.deleted_at) >= now - UNDO_FOR,
+            *_owned_by(key),
+        )
+        free = or_(col(DeletedEntry.claimed_until).is_(None), col(DeletedEntry.claimed_until) < now)
+        async with self._sessions() as session:
+            claimed = await session.exec(
+                update(DeletedEntry)  # type: ignore[call-overload]
+                .where(mine, free)
+                .values(claimed_until=now + lease)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                return None
+            row = (await session.exec(select(DeletedEntry).where(mine))).one()
+            await session.commit()
+            return row.entry
+
+    async def release(self, key: SlackUserKey, entry_id: int) -> None:
+        """Nothing came of the claim: the entry may be claimed again at once."""
+        async with self._sessions() as session:
+            await session.exec(
+                update(DeletedEntry)  # type: ignore[call-overload]
+                .where(col(DeletedEntry.id) == entry_id, *_owned_by(key))
+                .values(claimed_until=None)
+            )
+            await session.commit()
 
     async def forget(self, key: SlackUserKey, entry_id: int) -> None:
         """The entry is back in TrackingTime (or kept for the worker to add): Undo is done."""

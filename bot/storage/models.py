@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -102,14 +102,29 @@ class TeamSettings(SQLModel, table=True):
 
 
 class PendingEntry(SQLModel, table=True):
-    """A time entry a user submitted while TrackingTime could not take it: kept until the
-    worker has added it, so nothing a user logs is lost.
+    """A time entry a user submitted, written before it is sent to TrackingTime and kept until
+    TrackingTime has it, so nothing a user logs is lost (see :mod:`bot.storage.pending`).
 
-    ``claimed_until`` is the worker's lease: a worker that dies mid-attempt leaves the row to be
-    claimed again once the lease has run out.
+    ``claimed_until`` is the lease of whoever is sending it (the web process, the worker, a Try
+    again click): one that dies mid-attempt leaves the row to be claimed again once it runs out.
+    ``known_event_ids`` (JSON) lists the user's TrackingTime entries that already looked like
+    this one before it was first sent, so a retry never takes one of them for it; NULL means it
+    was never sent. ``event_id`` is the TrackingTime entry it became, at most one row per entry
+    (the unique index), and ``done_at`` when; done rows stay a while so their entries stay
+    taken. ``awaiting_user``: TrackingTime refused it, and it waits for the user's Try again.
     """
 
     __tablename__ = "pending_entries"
+    __table_args__ = (
+        Index(
+            "uq_pending_entries_event",
+            "enterprise_id",
+            "team_id",
+            "slack_user_id",
+            "event_id",
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     enterprise_id: str = Field(default="", max_length=32)
@@ -128,6 +143,12 @@ class PendingEntry(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    known_event_ids: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    event_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    done_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    awaiting_user: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class DeletedEntry(SQLModel, table=True):
@@ -145,10 +166,14 @@ class DeletedEntry(SQLModel, table=True):
     enterprise_id: str = Field(default="", max_length=32)
     team_id: str = Field(max_length=32, index=True)
     slack_user_id: str = Field(max_length=32)
-    entry: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see bot.services.entries
+    entry: str = Field(sa_column=Column(Text, nullable=False))  # JSON, see bot.services.entry
     deleted_at: datetime = Field(
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )
+    # The lease of the Undo click adding it back: a second click meanwhile adds nothing.
+    claimed_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bot import APP_NAME, __version__
+from bot.settings import DEFAULT_TRACKINGTIME_CONTACT
 from bot.trackingtime.errors import (
     Conflict,
     Forbidden,
@@ -32,7 +33,15 @@ from bot.trackingtime.timefmt import to_tt, zone_or_utc
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = f"{APP_NAME}/{__version__} (Slack app; python-httpx/{httpx.__version__})"
+
+def user_agent(contact: str) -> str:
+    """What TrackingTime asks every API client to send: the application's name and version and
+    how to reach whoever runs it (an email address or a URL), here followed by the HTTP library,
+    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-httpx/0.28.1``).
+    """
+    return f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
+
+
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 TASKS_PAGE_SIZE = 100  # /tasks pages at 100 whatever is asked
 EVENTS_PAGE_SIZE = 200
@@ -53,11 +62,12 @@ class TrackingTime:
         *,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        contact: str = DEFAULT_TRACKINGTIME_CONTACT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._http = httpx.AsyncClient(
             timeout=timeout,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
             transport=transport,
         )
 
@@ -288,7 +298,7 @@ class TrackingTimeSession:
 
         A task already belongs to its project, so the project is only sent without a task. Not
         idempotent: when a call fails without saying whether it added the entry (a timeout),
-        look for it with :meth:`find_event` before adding it again.
+        look for it among :meth:`entries_around` its day before adding it again.
         """
         form: Params = {**self._span(start, end), "user_id": user_id}
         if task_id is not None:
@@ -364,28 +374,14 @@ class TrackingTimeSession:
         """
         await self._get(f"events/delete/{event_id}")
 
-    async def find_event(
-        self, user_id: int, start: datetime, end: datetime, task_id: int | None
-    ) -> Event | None:
-        """The user's finished entry from ``start`` to ``end`` (the same instants, to the second)
-        on task ``task_id``, if TrackingTime has one: checked before adding an entry again after
-        a failure, so that a retry never adds it twice.
+    async def entries_around(self, user_id: int, day: date) -> list[Event]:
+        """The user's entries that start on ``day`` or a day either side: what to look through
+        before adding an entry again after a failure, so that a retry never adds it twice.
 
-        ``task_id`` None matches any task: an entry added by task name gets its id only from
-        TrackingTime. The days around the start's local day are searched too, because whether
-        TrackingTime applies ``from``/``to`` to local or UTC dates is unconfirmed.
+        The days around are searched because whether TrackingTime applies ``from``/``to`` to
+        local or UTC dates is unconfirmed (docs/trackingtime-api.md).
         """
-        wanted_start = start.replace(microsecond=0)
-        wanted_end = end.replace(microsecond=0)
-        day = start.astimezone(self.zone).date()
-        for event in await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1)):
-            if (
-                event.start == wanted_start
-                and event.end == wanted_end
-                and (task_id is None or event.task_id == task_id)
-            ):
-                return event
-        return None
+        return await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1))
 
     def _event(self, data: Any, what: str) -> Event:
         """One event from a reply; a reply without a readable one is not TrackingTime's API."""

@@ -8,6 +8,7 @@ from handlers.actions.entries import (
     log_choice,
     open_log_modal_button,
     report_more,
+    retry_entry,
     undo_entry,
 )
 from handlers.actions.entry_menu import delete_entry, entry_menu, restore_entry
@@ -24,6 +25,7 @@ def register(app: AsyncApp) -> None:
     app.action(ids.CREATE_AND_START)(create_and_start)
     app.action(ids.CONTINUE_TIMER)(continue_timer)
     app.action(ids.UNDO_ENTRY)(undo_entry)
+    app.action(ids.RETRY_ENTRY)(retry_entry)
     app.action(ids.LOG_CHOICE_PATTERN)(log_choice)
     app.action(ids.CREATE_AND_LOG)(log_choice)
     app.action(ids.REPORT_MORE)(report_more)

@@ -13,20 +13,20 @@ from dataclasses import dataclass
 
 from bot.blocks import Message
 from bot.blocks.edit import (
+    declined_message,
     delete_prompt,
     deleted_message,
     project_only_message,
-    refused_message,
     restored_message,
     undo_expired_message,
 )
-from bot.blocks.entries import kept_message, logged_message
 from bot.blocks.entry_menu import DELETE, EDIT, LOG_AGAIN, START_AGAIN, parse_menu_value
-from bot.blocks.messages import failure, invalid_input, started_message
-from bot.logparse import LOG_EXAMPLE
+from bot.blocks.messages import failure, started_message
+from bot.blocks.outcomes import sent_message, tried_again_message
+from bot.digits import ROW_ID_MAX, parse_id
 from bot.services.container import Services
-from bot.services.editing import Deleted, ProjectOnly, Restored, UndoExpired
-from bot.services.entries import InFuture, Kept, Logged
+from bot.services.editing import Declined, Deleted, ProjectOnly, Restored, UndoExpired
+from bot.services.outcomes import InProgress
 from bot.services.timers import Started
 from bot.storage import Link
 from bot.trackingtime import Event
@@ -52,20 +52,16 @@ async def _edit(click: Click, svc: Services, link: Link, event_id: int) -> None:
 async def _ask_to_delete(click: Click, svc: Services, link: Link, event_id: int) -> Message:
     event = await svc.editing.finished_entry(link, event_id)
     if not isinstance(event, Event):
-        return refused_message(event)
+        return declined_message(event)
     return delete_prompt(event, zone_or_utc(link.time_zone))
 
 
 async def _log_again(click: Click, svc: Services, link: Link, event_id: int) -> Message:
+    """Placed and sent as ``/track log`` with a length: logged, kept, refused or no room."""
     outcome = await svc.editing.log_again_today(link, event_id, click.channel_id)
-    zone = zone_or_utc(link.time_zone)
-    if isinstance(outcome, Logged):
-        return logged_message(outcome, zone)
-    if isinstance(outcome, Kept):
-        return kept_message(outcome, zone)
-    if isinstance(outcome, InFuture):
-        return invalid_input("That would end later than now: log it once it's done.", LOG_EXAMPLE)
-    return refused_message(outcome)
+    if isinstance(outcome, Declined):
+        return declined_message(outcome)
+    return sent_message(outcome, zone_or_utc(link.time_zone))
 
 
 async def _start_again(click: Click, svc: Services, link: Link, event_id: int) -> Message:
@@ -74,7 +70,7 @@ async def _start_again(click: Click, svc: Services, link: Link, event_id: int) -
         return started_message(outcome, zone_or_utc(link.time_zone))
     if isinstance(outcome, ProjectOnly):
         return project_only_message(outcome)
-    return refused_message(outcome)
+    return declined_message(outcome)
 
 
 @dataclass(frozen=True)
@@ -117,24 +113,29 @@ entry_menu = routed_click(_chosen, "entry_menu")
 
 async def _delete(click: Click, svc: Services, link: Link) -> Message:
     """The Delete button, pressed after Slack's confirm dialog."""
-    if not click.value.isdigit():
+    event_id = parse_id(click.value)
+    if event_id is None:
         return failure(STALE_BUTTON)
-    outcome = await svc.editing.delete(link, int(click.value))
+    outcome = await svc.editing.delete(link, event_id)
     if isinstance(outcome, Deleted):
         return deleted_message(outcome, zone_or_utc(link.time_zone))
-    return refused_message(outcome)
+    return declined_message(outcome)
 
 
 async def _restore(click: Click, svc: Services, link: Link) -> Message:
     """Undo of a delete: the value is the id the entry was kept under, for this user only."""
-    if not click.value.isdigit():
+    undo_id = parse_id(click.value, ROW_ID_MAX)
+    if undo_id is None:
         return failure(STALE_BUTTON)
-    outcome = await svc.editing.restore(link, int(click.value), click.channel_id)
+    outcome = await svc.editing.restore(link, undo_id, click.channel_id)
+    zone = zone_or_utc(link.time_zone)
     if isinstance(outcome, Restored):
-        return restored_message(outcome, zone_or_utc(link.time_zone))
+        return restored_message(outcome, zone)
     if isinstance(outcome, UndoExpired):
         return undo_expired_message()
-    return kept_message(outcome, zone_or_utc(link.time_zone))
+    if isinstance(outcome, InProgress):
+        return tried_again_message(outcome, zone)
+    return sent_message(outcome, zone)
 
 
 delete_entry = on_click(_delete, notice_in_home=True)

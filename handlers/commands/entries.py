@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.blocks.entries import kept_message, logged_message, unresolved_log_message
+from bot.blocks.entries import unresolved_log_message
 from bot.blocks.messages import invalid_input, not_linked
+from bot.blocks.outcomes import sent_message
 from bot.blocks.reports import report_message
 from bot.commands import Log, Report
 from bot.logparse import LOG_EXAMPLE, LogError, parse_log
 from bot.services.clock import local_day
-from bot.services.entries import InFuture, Kept, Logged
+from bot.services.entries import InFuture, Logged, Unresolved
 from bot.services.reports import parse_period
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
@@ -37,16 +38,15 @@ async def log(request: TrackRequest, command: Log) -> None:
         await request.reply(invalid_input(parsed.problem, parsed.example))
         return
     outcome = await request.services.entries.log_text(link, parsed, request.channel_id)
-    if isinstance(outcome, Logged):
-        await request.reply(logged_message(outcome, zone))
-        await publish_home(request.client, request.services, request.key)
-    elif isinstance(outcome, Kept):
-        await request.reply(kept_message(outcome, zone))
-    elif isinstance(outcome, InFuture):
+    if isinstance(outcome, InFuture):
         problem = "That ends later than now: log time once it's done."
         await request.reply(invalid_input(problem, LOG_EXAMPLE))
-    else:
+    elif isinstance(outcome, Unresolved):
         await request.reply(unresolved_log_message(outcome, zone))
+    else:
+        await request.reply(sent_message(outcome, zone))
+        if isinstance(outcome, Logged):
+            await publish_home(request.client, request.services, request.key)
 
 
 async def report(request: TrackRequest, command: Report) -> None:

@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from bot.blocks import ids
 from bot.blocks.entries import project_options as project_option_list
 from bot.blocks.entries import task_options as task_option_list
+from bot.digits import parse_id
 from bot.services.catalogue import Lists, search_projects, search_tasks
 from bot.trackingtime import TrackingTimeError
 from handlers.common import services, user_key
@@ -46,6 +47,6 @@ async def project_options(ack: AsyncAck, body: dict[str, Any], context: AsyncBol
 async def task_options(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     lists = await _lists(context)
     chosen = input_value(body.get("view") or {}, ids.LOG_PROJECT_INPUT).get("selected_option")
-    project_id = int(chosen["value"]) if chosen and str(chosen.get("value")).isdigit() else None
+    project_id = parse_id(chosen.get("value")) if chosen else None
     found = search_tasks(lists.tasks, body.get("value") or "", project_id) if lists else []
     await ack(options=task_option_list(found))

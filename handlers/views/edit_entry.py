@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message
-from bot.blocks.edit import changed_message, parse_edit_metadata, refused_message, saved_message
+from bot.blocks.edit import changed_message, declined_message, parse_edit_metadata, saved_message
 from bot.blocks.views import failure_modal
 from bot.crypto import UnreadableSecret
 from bot.services.catalogue import Lists
@@ -62,7 +62,7 @@ async def edit_submission(
             await send_privately(client, key.user_id, channel, message)
 
     async def save(link: Link) -> None:
-        outcome = await svc.editing.update(link, int(metadata["id"]), str(metadata["v"]), checked)
+        outcome = await svc.editing.update(link, metadata["id"], str(metadata["v"]), checked)
         if isinstance(outcome, Updated):
             await tell(saved_message(outcome, zone))
             if not in_home:
@@ -70,6 +70,6 @@ async def edit_submission(
         elif isinstance(outcome, Changed):
             await tell(changed_message(outcome, zone))
         else:
-            await tell(refused_message(outcome))
+            await tell(declined_message(outcome))
 
     await for_linked_user(svc, key, tell, save)

@@ -9,8 +9,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks import Message, ids
-from bot.blocks.entries import kept_message, logged_message
-from bot.services.entries import Entry, Kept, LogForm, entry_from_form
+from bot.blocks.outcomes import sent_message
+from bot.digits import parse_id
+from bot.services.entries import Entry, LogForm, Logged, entry_from_form
 from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import for_linked_user, send_privately, services, user_key
@@ -20,8 +21,8 @@ from handlers.views.state import input_value
 
 def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
     chosen = input_value(view, field).get("selected_option") or {}
-    value = str(chosen.get("value") or "")
-    return (int(value), str(chosen["text"]["text"])) if value.isdigit() else None
+    value = parse_id(chosen.get("value"))
+    return None if value is None else (value, str(chosen["text"]["text"]))
 
 
 def read_form(view: dict[str, Any]) -> LogForm:
@@ -63,10 +64,8 @@ async def log_submission(
 
     async def log(link: Link) -> None:
         outcome = await svc.entries.log_or_keep(link, checked, channel)
-        if isinstance(outcome, Kept):
-            await tell(kept_message(outcome, zone))
-        else:
-            await tell(logged_message(outcome, zone))
+        await tell(sent_message(outcome, zone))
+        if isinstance(outcome, Logged):
             await publish_home(client, svc, key)
 
     await for_linked_user(svc, key, tell, log)

@@ -16,6 +16,7 @@ from bot.blocks.views import (
     workspace_modal,
     workspaces_from_metadata,
 )
+from bot.digits import parse_id
 from bot.services.container import Services
 from bot.storage import SlackUserKey
 from bot.trackingtime import Workspace
@@ -55,7 +56,7 @@ async def workspace_submission(
 ) -> None:
     chosen = (input_value(view, ids.WORKSPACE_INPUT).get("selected_option") or {}).get("value")
     offered = workspaces_from_metadata(view.get("private_metadata") or "")
-    account_id = int(chosen) if chosen and chosen.isdigit() else None
+    account_id = parse_id(chosen)
     if account_id is None or account_id not in offered:
         await ack(
             response_action="errors",

@@ -441,6 +441,22 @@ def forged_button(app: AppHarness, action_id: str, value: str) -> str:
     return forged(app, {"type": "button", "action_id": action_id, "value": value, "text": text})
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "\uff11\uff12", "1" * 40, "-1", "0"])
+def test_ids_no_button_of_ours_carries_are_out_of_date(
+    alice: AppHarness, fake_tt: FakeTrackingTime, value: str
+) -> None:
+    """Every id from a payload is read the same way (ASCII digits, bounded): one ``int()``
+    accepts (``٣`` is 3) or fails on (``²``) is out of date, never a crash or another entry."""
+    for action_id in (ids.UNDO_ENTRY, ids.DELETE_ENTRY, ids.RESTORE_ENTRY, ids.RETRY_ENTRY):
+        reply = alice.wait_for_post(forged_button(alice, action_id, value)).body
+        assert "out of date" in text_of(reply), action_id
+    for verb in ("edit", "delete", "again", "start"):
+        reply = alice.wait_for_post(forged_menu(alice, f"{verb}:{value}")).body
+        assert "out of date" in text_of(reply), verb
+    writes = ("events/update/", "events/delete/", "events/add", "tasks/track/", "tasks/stop/")
+    assert [r for r in fake_tt.requests if any(w in r.path for w in writes)] == []
+
+
 def test_a_forged_id_of_a_colleagues_entry_is_refused(
     alice: AppHarness, fake_tt: FakeTrackingTime, fake_slack: FakeSlack, seeded: Seeded
 ) -> None:

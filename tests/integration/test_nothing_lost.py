@@ -1,8 +1,12 @@
-"""An entry logged while TrackingTime is down is kept, added later by the worker, never twice."""
+"""An entry logged while TrackingTime is down is kept, added later by the worker, never twice;
+kept entries keep their identity, so ten that look alike all arrive, each once, whether one worker
+or two add them, and an add whose answer was lost is found rather than repeated."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import itertools
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +16,9 @@ from bot.fakes.slack import FakeSlack
 from bot.fakes.trackingtime import FakeTrackingTime
 from bot.services.container import Services
 from bot.slack_app import slack_client
-from bot.worker import Worker
+from bot.storage.pending import Claimed
+from bot.trackingtime import Event
+from bot.worker import LEASE, Worker
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, Seeded
@@ -132,3 +138,156 @@ async def test_disconnecting_forgets_kept_entries(
     keep_one_entry(app, fake_tt)
     app.reply_to(ALICE, "disconnect")
     assert await worker_services.pending.count() == 0
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# More failures than the requests ten commands make: TrackingTime stays down throughout.
+WHOLE_OUTAGE = 200
+TEN = 10
+
+
+def alices_events(fake_tt: FakeTrackingTime, seeded: Seeded) -> list[Event]:
+    """Alice's entries as the app reads them (instants, notes), oldest first."""
+    return [
+        Event.from_api(e, BERLIN) for e in fake_tt.events(seeded.account_id, seeded.alice_tt_id)
+    ]
+
+
+def arrived(events: Sequence[Event]) -> dict[str, int]:
+    """How many entries carry each note."""
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event.notes] = counts.get(event.notes, 0) + 1
+    return counts
+
+
+def assert_no_overlaps(events: Sequence[Event]) -> None:
+    ordered = sorted(events, key=lambda e: e.start)
+    for before, after in itertools.pairwise(ordered):
+        assert before.end is not None and before.end <= after.start, (before, after)
+
+
+def log_ten_while_down(app: AppHarness, fake_tt: FakeTrackingTime, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    """Alice logs half an hour (which arrives: the day's first entry), then, TrackingTime down,
+    ten quarter hours yesterday, each with its own note."""
+    connect(app, ALICE, ALICE_PASSWORD)
+    assert "Logged" in text_of(app.reply_to(ALICE, "log 30m yesterday Standup: first"))
+    fake_tt.fail_next(kind, times=WHOLE_OUTAGE)
+    replies = [app.reply_to(ALICE, f"log 15m yesterday Standup: note {k}") for k in range(TEN)]
+    fake_tt.reset_failures()
+    return replies
+
+
+async def two_workers_at_once(app: AppHarness, services: Services) -> None:
+    """Two workers, each with its own connections to the database, claim five kept entries each
+    and add them at the same time, as two worker processes would."""
+    other = Services.create(app.settings)
+    try:
+        now = datetime.now(UTC)
+        workers = [
+            (Worker(mine, slack_client(app.settings)), await mine.pending.claim(now, LEASE, 5))
+            for mine in (services, other)
+        ]
+        assert [len(claimed) for _, claimed in workers] == [5, 5]
+
+        async def drain(worker: Worker, claimed: list[Claimed]) -> None:
+            for item in claimed:  # one after another, as a worker's round does
+                await worker._retry(item, now)
+
+        await asyncio.gather(*(drain(worker, claimed) for worker, claimed in workers))
+        assert await workers[0][0].retry_pending() == 0
+    finally:
+        await other.aclose()
+
+
+@pytest.mark.parametrize("kind", ["unavailable", "outage"])
+async def test_ten_entries_kept_in_an_outage_all_arrive_each_once_stacked(
+    app: AppHarness,
+    fake_tt: FakeTrackingTime,
+    fake_slack: FakeSlack,
+    seeded: Seeded,
+    worker_services: Services,
+    kind: str,
+) -> None:
+    replies = log_ten_while_down(app, fake_tt, kind)
+    for reply in replies:
+        assert "I've kept your entry" in text_of(reply)
+        assert "placed when TrackingTime answers" in text_of(reply)
+    assert await worker_services.pending.count() == TEN
+
+    worker = Worker(worker_services, slack_client(app.settings))
+    assert await worker.retry_pending() == TEN
+    assert await worker.retry_pending() == 0  # the worker ran twice; nothing left, nothing twice
+
+    events = alices_events(fake_tt, seeded)
+    counts = arrived(events)
+    assert counts == {"first": 1, **{f"note {k}": 1 for k in range(TEN)}}  # all ten, once each
+    assert_no_overlaps(events)
+    first = events[0]
+    assert first.notes == "first" and first.start.astimezone(BERLIN).hour == 9  # an empty day
+    # The ten follow, one after the other, from where the first ended.
+    starts = [e.start for e in events[1:]]
+    assert starts == [first.end + timedelta(minutes=15 * k) for k in range(TEN)]
+    assert await worker_services.pending.count() == 0
+    told = [
+        c for c in fake_slack.calls_to("chat.postMessage") if "TrackingTime is back" in str(c.args)
+    ]
+    assert len(told) == TEN
+
+
+async def test_two_workers_at_once_place_the_ten_without_collisions(
+    app: AppHarness,
+    fake_tt: FakeTrackingTime,
+    seeded: Seeded,
+    worker_services: Services,
+) -> None:
+    log_ten_while_down(app, fake_tt, "unavailable")
+    await two_workers_at_once(app, worker_services)
+    events = alices_events(fake_tt, seeded)
+    assert arrived(events) == {"first": 1, **{f"note {k}": 1 for k in range(TEN)}}
+    assert_no_overlaps(events)
+
+
+async def test_ten_entries_at_the_same_times_all_arrive_and_lost_answers_are_not_doubled(
+    app: AppHarness,
+    fake_tt: FakeTrackingTime,
+    seeded: Seeded,
+    worker_services: Services,
+) -> None:
+    """The case that used to lose nine of ten: the same task and times, different notes. Three
+    of the first adds reached TrackingTime but their answers were lost; the rest failed."""
+    connect(app, ALICE, ALICE_PASSWORD)
+    fake_tt.fail_next("answer_lost", times=3, path_contains="/events/add")
+    fake_tt.fail_next("unavailable", times=TEN - 3, path_contains="/events/add")
+    replies = [
+        app.reply_to(ALICE, f"log yesterday 9:00-9:15 Standup: note {k}") for k in range(TEN)
+    ]
+    assert all("I've kept your entry" in text_of(reply) for reply in replies)
+    # The later ones say they overlap those TrackingTime (or the app) already has.
+    assert "overlaps" not in text_of(replies[0]) and "overlaps" in text_of(replies[-1])
+    assert len(alices_events(fake_tt, seeded)) == 3  # the three lost answers
+
+    await two_workers_at_once(app, worker_services)
+    events = alices_events(fake_tt, seeded)
+    assert arrived(events) == {f"note {k}": 1 for k in range(TEN)}
+    assert {(e.start.astimezone(BERLIN).time().isoformat(), e.task_id) for e in events} == {
+        ("09:00:00", seeded.tasks["Standup/Internal"])
+    }
+    assert await worker_services.pending.count() == 0
+
+
+async def test_an_entry_like_one_logged_before_is_added_not_taken_for_it(
+    app: AppHarness,
+    fake_tt: FakeTrackingTime,
+    seeded: Seeded,
+    worker_services: Services,
+) -> None:
+    """Logged twice on purpose, the second time during an outage: both are added."""
+    connect(app, ALICE, ALICE_PASSWORD)
+    app.reply_to(ALICE, "log yesterday 14:00-15:00 Standup: retro")
+    fake_tt.fail_next("unavailable", path_contains="/events/add")
+    reply = app.reply_to(ALICE, "log yesterday 14:00-15:00 Standup: retro")
+    assert "I've kept your entry" in text_of(reply) and "overlaps" in text_of(reply)
+    worker = Worker(worker_services, slack_client(app.settings))
+    assert await worker.retry_pending() == 1
+    assert arrived(alices_events(fake_tt, seeded)) == {"retro": 2}

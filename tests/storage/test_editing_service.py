@@ -6,6 +6,7 @@ whose App Password TrackingTime lets change Bob's entries, and the app must not.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from bot.services.editing import (
     Changed,
     Deleted,
     EditingService,
-    Gone,
+    EntryGone,
     NotYours,
     ProjectOnly,
     Restored,
@@ -29,7 +30,15 @@ from bot.services.editing import (
     task_outside_project,
     version,
 )
-from bot.services.entries import Entry, EntryService, Kept, LogForm, Logged, entry_from_form
+from bot.services.entries import (
+    Entry,
+    EntryService,
+    Kept,
+    LogForm,
+    Logged,
+    NoRoom,
+    entry_from_form,
+)
 from bot.services.timers import (
     NotesSet,
     NothingRunning,
@@ -40,7 +49,7 @@ from bot.services.timers import (
 from bot.storage import Database, Link, SlackUserKey
 from bot.storage.deleted import UNDO_FOR, DeletedEntryStore
 from bot.storage.pending import PendingEntryStore
-from bot.trackingtime import Event, Project, Task, TrackingTime
+from bot.trackingtime import Event, InvalidCredentials, Project, Task, TrackingTime
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 27 November 2026, 15:07:42 in Berlin.
@@ -71,6 +80,7 @@ class World:
     bob_link: Link
     editing: EditingService
     timers: TimerService
+    entries: EntryService
     deleted: DeletedEntryStore
     pending: PendingEntryStore
     clock: Clock
@@ -126,6 +136,7 @@ async def world(
             link(bob, "U0BOB", "bob-app-password-2"),
             editing,
             timers,
+            entries,
             deleted,
             pending,
             clock,
@@ -185,8 +196,8 @@ async def test_an_entry_deleted_or_of_another_workspace_is_gone(world: World) ->
         "2026-11-26 10:00:00",
         "Europe/Berlin",
     )
-    assert await world.editing.entry(world.bob_link, theirs) == Gone(theirs)
-    assert await world.editing.delete(world.ann_link, 999_999_999) == Gone(999_999_999)
+    assert await world.editing.entry(world.bob_link, theirs) == EntryGone(theirs)
+    assert await world.editing.delete(world.ann_link, 999_999_999) == EntryGone(999_999_999)
 
 
 async def test_the_running_timers_entry_has_nothing_to_edit(world: World) -> None:
@@ -306,7 +317,7 @@ async def test_an_entry_deleted_meanwhile_is_gone(world: World) -> None:
     outcome = await world.editing.update(
         world.ann_link, event_id, version(shown), form_entry(world)
     )
-    assert outcome == Gone(event_id)
+    assert outcome == EntryGone(event_id)
     assert world.fake.events(world.account, world.ann) == []
 
 
@@ -349,23 +360,72 @@ async def test_delete_then_undo_brings_back_the_same_task_times_and_notes(world:
     assert len(world.fake.events(world.account, world.ann)) == 1
 
 
-async def test_undo_after_a_lost_answer_does_not_add_the_entry_twice(world: World) -> None:
+async def deleted_design_review(world: World) -> Deleted:
+    """Ann's Design review of yesterday 09:00-10:00, deleted from Slack."""
     event_id = world.add(world.ann, world.design, "2026-11-26 09:00:00", "2026-11-26 10:00:00")
     deleted = await world.editing.delete(world.ann_link, event_id)
     assert isinstance(deleted, Deleted)
-    # The entry is back already (the first Undo's answer was lost on the way).
-    world.add(world.ann, world.design, "2026-11-26 09:00:00", "2026-11-26 10:00:00")
+    return deleted
+
+
+async def test_undo_whose_answer_was_lost_is_found_by_the_retry_not_added_twice(
+    world: World,
+) -> None:
+    deleted = await deleted_design_review(world)
+    # TrackingTime adds it back, but its answer never comes: the entry is kept, as any entry.
+    world.fake.fail_next("answer_lost", path_contains="/events/add")
+    outcome = await world.editing.restore(world.ann_link, deleted.undo_id, None)
+    assert isinstance(outcome, Kept)
+    [back] = world.fake.events(world.account, world.ann)
+    assert await world.editing.restore(world.ann_link, deleted.undo_id, None) == UndoExpired()
+    # The worker's retry takes the entry TrackingTime added for this one, and adds nothing.
+    [item] = await world.pending.claim(NOW, timedelta(minutes=2))
+    retried = await world.entries.retry_kept(
+        world.ann_link, item, give_up=False, next_try=NOW + timedelta(minutes=5)
+    )
+    assert isinstance(retried, Logged) and retried.event.id == back["id"]
+    assert len(world.fake.events(world.account, world.ann)) == 1
+    assert await world.pending.count() == 0
+
+
+async def test_undo_clicked_twice_at_once_adds_the_entry_once(world: World) -> None:
+    deleted = await deleted_design_review(world)
+    outcomes = await asyncio.gather(
+        *(world.editing.restore(world.ann_link, deleted.undo_id, None) for _ in range(2))
+    )
+    assert sorted(type(o).__name__ for o in outcomes) in (
+        ["InProgress", "Restored"],
+        ["Restored", "UndoExpired"],
+    )
+    assert len(world.fake.events(world.account, world.ann)) == 1
+
+
+async def test_undo_that_trackingtime_would_not_even_be_asked_stays_for_another_click(
+    world: World,
+) -> None:
+    deleted = await deleted_design_review(world)
+    world.fake.fail_next("unauthorized_in_body")
+    with pytest.raises(InvalidCredentials):
+        await world.editing.restore(world.ann_link, deleted.undo_id, None)
+    assert world.fake.events(world.account, world.ann) == []
+    assert isinstance(await world.editing.restore(world.ann_link, deleted.undo_id, None), Restored)
+    assert len(world.fake.events(world.account, world.ann)) == 1
+
+
+async def test_undo_says_what_was_logged_in_the_entrys_place_meanwhile(world: World) -> None:
+    deleted = await deleted_design_review(world)
+    world.add(world.ann, world.standup, "2026-11-26 09:30:00", "2026-11-26 10:30:00")
     restored = await world.editing.restore(world.ann_link, deleted.undo_id, None)
     assert isinstance(restored, Restored)
-    assert len(world.fake.events(world.account, world.ann)) == 1
+    [overlap] = restored.overlaps
+    assert overlap.label == "Standup · Internal"
+    assert same_instant(overlap.start, berlin(26, 9, 30))
 
 
 async def test_undo_while_trackingtime_is_down_keeps_the_entry_for_the_worker(
     world: World,
 ) -> None:
-    event_id = world.add(world.ann, world.design, "2026-11-26 09:00:00", "2026-11-26 10:00:00")
-    deleted = await world.editing.delete(world.ann_link, event_id)
-    assert isinstance(deleted, Deleted)
+    deleted = await deleted_design_review(world)
     world.fake.fail_next("outage", times=2)
     outcome = await world.editing.restore(world.ann_link, deleted.undo_id, "C1")
     assert isinstance(outcome, Kept)
@@ -374,9 +434,7 @@ async def test_undo_while_trackingtime_is_down_keeps_the_entry_for_the_worker(
 
 
 async def test_undo_is_only_for_the_user_who_deleted_and_only_for_a_day(world: World) -> None:
-    event_id = world.add(world.ann, world.design, "2026-11-26 09:00:00", "2026-11-26 10:00:00")
-    deleted = await world.editing.delete(world.ann_link, event_id)
-    assert isinstance(deleted, Deleted)
+    deleted = await deleted_design_review(world)
     assert await world.editing.restore(world.bob_link, deleted.undo_id, None) == UndoExpired()
     world.clock.now = NOW + UNDO_FOR + timedelta(seconds=1)
     assert await world.editing.restore(world.ann_link, deleted.undo_id, None) == UndoExpired()
@@ -423,6 +481,27 @@ async def test_log_again_today_adds_the_same_task_length_and_notes_ending_now(
     # Placed as `/track log 1h30m` places it today: ending now (to the minute).
     assert same_instant(again.end, berlin(27, 15, 7))
     assert len(world.fake.events(world.account, world.ann)) == 2
+
+
+async def test_log_again_today_never_overlaps_todays_time(world: World) -> None:
+    """Placed by the same rule as ``/track log 1h30m``: ending where the running timer began,
+    and before the entry that starts before it when that leaves no room."""
+    event_id = world.add(world.ann, world.design, "2026-11-24 09:00:00", "2026-11-24 10:30:00")
+    world.add(world.ann, world.standup, "2026-11-27 13:00:00", "2026-11-27 14:00:00")
+    world.fake.start_timer(
+        world.account, world.ann, world.standup, "2026-11-27 14:30:00", "GMT+01:00"
+    )
+    first = await world.editing.log_again_today(world.ann_link, event_id, None)
+    assert isinstance(first, Logged) and first.placement is not None
+    assert same_instant(first.event.start, berlin(27, 11, 30))
+    assert same_instant(first.event.end, berlin(27, 13))
+    assert first.placement.rule == "before"
+    second = await world.editing.log_again_today(world.ann_link, event_id, None)
+    assert isinstance(second, Logged)
+    assert same_instant(second.event.end, berlin(27, 11, 30))  # before the first one
+    world.clock.now = berlin(27, 1)  # at 01:00 no 1h30m is free today: nothing is logged
+    assert isinstance(await world.editing.log_again_today(world.ann_link, event_id, None), NoRoom)
+    assert len(world.fake.events(world.account, world.ann)) == 5
 
 
 async def test_log_again_today_of_an_entry_on_a_project(world: World) -> None:

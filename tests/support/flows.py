@@ -13,17 +13,14 @@ def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
 
     Returns the view the modal shows at the end, once the app has also refreshed the user's Home
     tab (so that the refresh's TrackingTime calls cannot meet failures a test injects next)."""
-    # Wait for this command's modal, not one an earlier connect opened.
+    # This command's modal, not an earlier one: it opens after the ack, maybe well after it.
     before = len(app.fake_slack.calls_to("views.open"))
     ack, _ = app.command(user, "connect")
     assert ack.status_code == 200, ack.text
     opened = app.fake_slack.wait_for_calls("views.open", before + 1)[-1]
     assert opened.ok, opened.error
-    view_id = next(
-        view_id
-        for view_id, view in reversed(app.fake_slack.views.items())
-        if view.get("callback_id") == "connect"
-    )
+    view_id = opened.reply["view"]["id"]
+    assert app.fake_slack.views[view_id].get("callback_id") == "connect"
     view = {**app.fake_slack.views[view_id]}
     values = {"app_password": {"value": {"type": "plain_text_input", "value": password}}}
     homes = len(app.published_homes(user))

@@ -20,6 +20,7 @@ from bot.blocks import edit, entry_menu, ids
 from bot.blocks.edit import (
     MAX_LISTED,
     changed_message,
+    declined_message,
     delete_prompt,
     deleted_message,
     edit_metadata,
@@ -30,7 +31,6 @@ from bot.blocks.edit import (
     nothing_to_continue_message,
     parse_edit_metadata,
     project_only_message,
-    refused_message,
     restored_message,
     saved_message,
     undo_expired_message,
@@ -51,7 +51,7 @@ from bot.playground.session import _initial_state
 from bot.services.editing import (
     Changed,
     Deleted,
-    Gone,
+    EntryGone,
     NotYours,
     ProjectOnly,
     Restored,
@@ -330,15 +330,15 @@ def test_any_list_of_latest_entries_fits_a_message(events: list[Event], zone: tz
 
 
 @pytest.mark.parametrize(
-    ("refused", "says"),
+    ("declined", "says"),
     [
-        (Gone(1), "no longer in TrackingTime"),
+        (EntryGone(1), "no longer in TrackingTime"),
         (NotYours(1), "not one of yours"),
         (Running(event()), "your running timer"),
     ],
 )
-def test_refused_messages_say_why_plainly(refused: Any, says: str) -> None:
-    payload = checked(refused_message(refused))
+def test_declined_messages_say_why_plainly(declined: Any, says: str) -> None:
+    payload = checked(declined_message(declined))
     assert says in all_text(payload) and says in payload["text"]
     assert buttons(payload) == [] and menus(payload) == []
 
@@ -505,7 +505,7 @@ def test_the_daily_summary_lists_the_days_entries_with_menus() -> None:
 def test_every_builder_is_tested() -> None:
     """A new builder must be added here and to the tests above."""
     tested = {
-        edit_metadata, parse_edit_metadata, edit_modal, entries_message, refused_message,
+        edit_metadata, parse_edit_metadata, edit_modal, entries_message, declined_message,
         saved_message, changed_message, delete_prompt, deleted_message, restored_message,
         undo_expired_message, project_only_message, notes_set_message,
         no_timer_for_notes_message, nothing_to_continue_message,

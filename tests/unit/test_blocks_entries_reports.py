@@ -27,12 +27,14 @@ from bot.blocks.entries import (
     MAX_OPTIONS,
     NOTES_LIMIT,
     entry_inputs,
+    entry_line,
     entry_value,
     kept_message,
     log_modal,
     logged_later_message,
     logged_message,
     not_logged_message,
+    overlap_note,
     parse_entry_value,
     project_options,
     task_options,
@@ -1051,9 +1053,10 @@ def test_every_builder_is_tested() -> None:
     """A new builder must be added here and to the tests above."""
     tested = {
         logged_message, kept_message, logged_later_message, not_logged_message, undone_message,
-        entry_value, parse_entry_value, unresolved_log_message, task_options, project_options,
-        log_modal, more_value, parse_more_value, report_message,
+        entry_line, entry_value, parse_entry_value, unresolved_log_message, task_options,
+        project_options, log_modal, more_value, parse_more_value, report_message,
         entry_inputs,  # through log_modal here, filled in through the Edit form (test_blocks_edit)
+        overlap_note,  # through logged_message (test_blocks_outcomes) and restored_message
     }  # fmt: skip
     public = {
         function

@@ -25,7 +25,8 @@ from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.logparse import LogError, parse_duration
 from bot.services.catalogue import Catalogue, Lists, search_projects, search_tasks
 from bot.services.clock import local_day
-from bot.services.entries import Entry, LogForm, entry_from_form, entry_times
+from bot.services.entries import Entry, LogForm, entry_from_form
+from bot.services.entry import range_times, unplaced
 from bot.services.reports import (
     NO_PROJECT,
     NO_TASK,
@@ -72,25 +73,25 @@ def wall(moment: datetime) -> tuple[date, time]:
     return moment.date(), moment.time()
 
 
-# --- entry_times -----------------------------------------------------------------------------
+# --- range_times -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_a_range_on_a_normal_day(zone: tzinfo) -> None:
-    start, end = entry_times(YESTERDAY, 90 * M, time(9), time(10, 30), zone, NOW)
+    start, end = range_times(YESTERDAY, time(9), time(10, 30), zone)
     assert (wall(start), wall(end)) == ((YESTERDAY, time(9)), (YESTERDAY, time(10, 30)))
     assert start.tzinfo is zone and end.tzinfo is zone
     assert real(start, end) == 90 * M
 
 
 def test_a_range_on_the_night_clocks_go_back_counts_real_time() -> None:
-    start, end = entry_times(FALL_BACK, 2 * H, time(1, 30), time(3, 30), BERLIN, NOW)
+    start, end = range_times(FALL_BACK, time(1, 30), time(3, 30), BERLIN)
     assert start.utcoffset() == 2 * H and end.utcoffset() == H
     assert real(start, end) == 3 * H
 
 
 def test_an_ambiguous_time_on_the_night_clocks_go_back_is_the_first_one() -> None:
-    start, end = entry_times(FALL_BACK, H, time(2, 30), time(3, 30), BERLIN, NOW)
+    start, end = range_times(FALL_BACK, time(2, 30), time(3, 30), BERLIN)
     assert start.utcoffset() == 2 * H  # 02:30 CEST, the first 02:30
     assert real(start, end) == 2 * H
 
@@ -99,74 +100,24 @@ def test_a_skipped_time_is_read_so_the_range_lasts_as_written() -> None:
     """02:00-03:00 does not exist on 2026-03-29 in Berlin. An end in it moves forward by the gap
     (02:30 is 03:30 CEST, as a clock not yet put forward reads); a range that starts in it is
     read an hour earlier, end included, so it lasts as long as written."""
-    start, end = entry_times(SPRING_FORWARD, 2 * H, time(2, 0), time(4, 0), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(2, 0), time(4, 0), BERLIN)
     assert (start.time(), start.utcoffset(), end.time()) == (time(1), H, time(4))
     assert real(start, end) == 2 * H
-    start, end = entry_times(SPRING_FORWARD, 30 * M, time(2, 15), time(2, 45), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(2, 15), time(2, 45), BERLIN)
     assert (start.time(), end.time()) == (time(1, 15), time(1, 45))
     assert real(start, end) == 30 * M
-    start, end = entry_times(SPRING_FORWARD, H, time(1, 30), time(2, 30), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(1, 30), time(2, 30), BERLIN)
     assert (end.time(), real(start, end)) == (time(3, 30), H)
-    start, end = entry_times(SPRING_FORWARD, 2 * H, time(1, 30), time(3, 30), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(1, 30), time(3, 30), BERLIN)
     assert real(start, end) == H  # 01:30 CET to 03:30 CEST
     # A start in the skipped hour is read an hour earlier: 02:30-03:30 still lasts an hour.
-    start, end = entry_times(SPRING_FORWARD, H, time(2, 30), time(3, 30), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(2, 30), time(3, 30), BERLIN)
     assert real(start, end) == H and end == at(SPRING_FORWARD, 3, 30)
 
 
 def test_a_range_starting_in_the_skipped_hour_ends_after_it_starts() -> None:
-    start, end = entry_times(SPRING_FORWARD, 45 * M, time(2, 30), time(3, 15), BERLIN, NOW)
+    start, end = range_times(SPRING_FORWARD, time(2, 30), time(3, 15), BERLIN)
     assert end > start
-
-
-@pytest.mark.parametrize("zone", ZONES)
-def test_a_bare_duration_today_ends_now_to_the_minute(zone: tzinfo) -> None:
-    today = local_day(NOW, zone)
-    start, end = entry_times(today, 90 * M, None, None, zone, NOW)
-    assert same_instant(end, datetime(2026, 11, 27, 14, 7, tzinfo=UTC))
-    assert end.tzinfo is zone
-    assert real(start, end) == 90 * M
-
-
-def test_a_bare_duration_on_a_day_still_to_come_ends_now() -> None:
-    start, end = entry_times(TODAY + timedelta(days=3), H, None, None, BERLIN, NOW)
-    assert same_instant(end, NOW.replace(second=0)) and real(start, end) == H
-
-
-@pytest.mark.parametrize("zone", ZONES)
-@pytest.mark.parametrize("day", [YESTERDAY, date(2025, 2, 28), FALL_BACK, SPRING_FORWARD])
-def test_a_bare_duration_on_a_past_day_starts_at_nine(zone: tzinfo, day: date) -> None:
-    start, end = entry_times(day, 10 * H, None, None, zone, NOW)
-    assert wall(start) == (day, time(9))
-    assert real(start, end) == 10 * H
-
-
-def test_a_bare_duration_over_the_night_clocks_go_back_on_a_past_day() -> None:
-    """From 09:00 the day before, 20 hours of real time end at 04:00 CET."""
-    start, end = entry_times(FALL_BACK - timedelta(days=1), 20 * H, None, None, BERLIN, NOW)
-    assert wall(end) == (FALL_BACK, time(4)) and real(start, end) == 20 * H
-
-
-@pytest.mark.parametrize(
-    ("now", "duration"),
-    [
-        (datetime(2026, 10, 25, 2, 30, tzinfo=UTC), 3 * H),  # 03:30 CET: 00:30 CEST is 4 h back
-        (datetime(2026, 3, 29, 2, 30, tzinfo=UTC), 2 * H),  # 04:30 CEST: "02:30" is 1 h back
-        (datetime(2026, 3, 29, 1, 30, tzinfo=UTC), 45 * M),  # 03:30 CEST: starts after it ends
-    ],
-    ids=["fall back", "spring forward", "spring forward, under an hour"],
-)
-def test_a_bare_duration_today_over_a_dst_change_lasts_as_long_as_typed(
-    now: datetime, duration: timedelta
-) -> None:
-    start, end = entry_times(now.astimezone(BERLIN).date(), duration, None, None, BERLIN, now)
-    assert same_instant(end, now)
-    assert real(start, end) == duration
-
-
-def _dst_change_within(end: datetime, span: timedelta, zone: tzinfo) -> bool:
-    """Whether the zone's offset changes in the ``span`` before ``end``."""
-    return (end.astimezone(UTC) - span).astimezone(zone).utcoffset() != end.utcoffset()
 
 
 def _exists(day: date, at_time: time, zone: tzinfo) -> bool:
@@ -191,32 +142,12 @@ def test_a_range_keeps_its_wall_times_and_ends_after_it_starts(
 ) -> None:
     start_at, end_at = sorted([first, second])
     day = local_day(now, zone) - timedelta(days=days_back)
-    start, end = entry_times(day, span, start_at, end_at, zone, now)
+    start, end = range_times(day, start_at, end_at, zone)
     for moment, typed in ((start, start_at), (end, end_at)):
         if _exists(day, typed, zone):
             assert wall(moment) == (day, typed)
     if start_at < end_at and _exists(day, start_at, zone) and _exists(day, end_at, zone):
         assert end > start
-
-
-@FAST
-@given(zones, moments, st.integers(-2, 400), minutes)
-@example(BERLIN, datetime(2026, 10, 26, 12, tzinfo=UTC), 1, 20 * H)
-@example(BERLIN, datetime(2026, 3, 30, 12, tzinfo=UTC), 1, 20 * H)
-def test_a_bare_duration_lasts_as_long_as_typed(
-    zone: tzinfo, now: datetime, days_back: int, span: timedelta
-) -> None:
-    day = local_day(now, zone) - timedelta(days=days_back)
-    start, end = entry_times(day, span, None, None, zone, now)
-    if days_back <= 0:  # today (or later): ends now, to the minute
-        assert same_instant(end, now.replace(second=0, microsecond=0))
-        # (Over a DST change it is off by the shift: see the xfail test above.)
-        if not _dst_change_within(end, span, zone):
-            assert end > start and real(start, end) == span
-    else:
-        assert end > start and real(start, end) == span
-        if _exists(day, time(9), zone):
-            assert wall(start) == (day, time(9))
 
 
 # --- entry_from_form -------------------------------------------------------------------------
@@ -389,7 +320,6 @@ def _entry(start: datetime, end: datetime, **changes: Any) -> Entry:
         ),
         pytest.param({"start": "09:00", "duration": "1.5h"}, (9, 0), (10, 30), id="start+duration"),
         pytest.param({"end": "10:30", "duration": "1:30"}, (9, 0), (10, 30), id="end+duration"),
-        pytest.param({"duration": "90m"}, (9, 0), (10, 30), id="duration on a past day"),
         pytest.param({"start": "23:00", "duration": "2h"}, (23, 0), (25, 0), id="past midnight"),
     ],
 )
@@ -401,9 +331,13 @@ def test_entry_from_form_on_a_past_day(
     assert check(form(**changes)) == _entry(at(YESTERDAY, *start), expected_end)
 
 
-def test_a_duration_alone_today_ends_now() -> None:
-    entry = check(form(day="2026-11-27", duration="1h30m"))
-    assert entry == _entry(at(TODAY, 13, 37), at(TODAY, 15, 7))
+@pytest.mark.parametrize("day", [YESTERDAY, TODAY])
+def test_a_duration_alone_is_placed_when_it_is_logged(day: date) -> None:
+    """Where it goes depends on the user's other entries that day: see test_placement."""
+    entry = check(form(day=day.isoformat(), duration="1h30m"))
+    when = unplaced(day, 90 * M, BERLIN)
+    assert entry == _entry(when.start, when.end, placed=False)
+    assert isinstance(entry, Entry) and entry.day == day and entry.duration == 90 * M
 
 
 def test_an_entry_may_end_up_to_a_minute_from_now() -> None:
@@ -450,8 +384,7 @@ def test_entry_from_form_reads_the_day_in_the_users_zone() -> None:
         "end": "That ends in the future."  # 02:07 at UTC-12
     }
     entry = check(form(day="2026-11-27", duration="1h"), ST_JOHNS)
-    assert isinstance(entry, Entry)
-    assert wall(entry.end.astimezone(ST_JOHNS)) == (TODAY, time(10, 37))
+    assert isinstance(entry, Entry) and not entry.placed and entry.day == TODAY
 
 
 def test_entry_from_form_on_the_night_clocks_go_back() -> None:
@@ -514,7 +447,8 @@ def test_entry_from_form_never_raises(
     if isinstance(result, dict):
         return
     assert end_after_start(result)
-    assert result.end <= now + M
+    assert result.end <= now + M or not result.placed
+    assert result.placed == bool(start or end)
     assert result.notes == notes.strip()
     assert result.task_id == (task[0] if task else None)
     assert result.project_id == (project[0] if project else None)

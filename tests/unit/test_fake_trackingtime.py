@@ -1218,6 +1218,27 @@ def test_hang_makes_the_client_time_out(fake: FakeTrackingTime, api_url: str, wo
     assert ok(httpx.get(f"{api_url}/me", auth=("API_TOKEN", ANN_PW)))["id"] == world.ann
 
 
+def test_answer_lost_does_the_work_and_answers_a_gateway_time_out(
+    fake: FakeTrackingTime, ann: httpx.Client, world: World
+) -> None:
+    fake.fail_next("answer_lost", times=2, path_contains="/events/add")
+    ok(ann.get("/me"))  # not matching: untouched
+    params = {
+        "start": "2025-01-10 09:00:00",
+        "end": "2025-01-10 10:00:00",
+        "timezone": "GMT+01:00",
+        "task_id": str(world.task),
+    }
+    for added in (1, 2):  # each request takes one of the two
+        lost = ann.post(f"/{world.acc}/events/add", data=params)
+        assert lost.status_code == 504 and lost.headers["content-type"].startswith("text/html")
+        assert len(fake.events(world.acc, world.ann)) == added  # added all the same
+    event = fake.events(world.acc, world.ann)[0]
+    assert (event["start"], event["end"]) == ("2025-01-10 09:00:00", "2025-01-10 10:00:00")
+    ok(ann.post(f"/{world.acc}/events/add", data=params))  # the rule is used up
+    assert len(fake.events(world.acc, world.ann)) == 3
+
+
 async def test_latency_is_added_without_blocking(
     fake: FakeTrackingTime, api_url: str, world: World
 ) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from itertools import permutations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.commands import Token
 from bot.logparse import (
+    TIME_WORDS,
     LogError,
     LogRequest,
     format_duration_input,
@@ -137,14 +139,37 @@ def logged(
             logged(90, day=YESTERDAY, span=("09:00", "10:30")),
         ),
         ("1.5h 9-10:30am Standup", logged(90, span=("09:00", "10:30"))),
+        # The time words in any order.
+        ("9:00-10:30 today Standup", logged(90, span=("09:00", "10:30"))),
+        ("today 9-10:30 Standup", logged(90, span=("09:00", "10:30"))),
+        ("yesterday 1h Standup", logged(60, day=YESTERDAY)),
+        ("-2d 30m Standup", logged(30, day=date(2026, 11, 18))),
+        ("yesterday 1h 30m Standup", logged(90, day=YESTERDAY)),
+        ("9 - 10:30 yesterday Standup", logged(90, day=YESTERDAY, span=("09:00", "10:30"))),
+        ("9-10 1h yesterday Standup", logged(60, day=YESTERDAY, span=("09:00", "10:00"))),
+        ("yesterday 9-10 1h Standup", logged(60, day=YESTERDAY, span=("09:00", "10:00"))),
+        ("mon 1h 9am-10am Standup", logged(60, day=date(2026, 11, 16), span=("09:00", "10:00"))),
+        ("9-10 2nd floor sync", logged(60, "2nd floor sync", span=("09:00", "10:00"))),
+        # Only times of day make a range spaced around its dash.
+        ("1h30m - 1h", logged(90, words("-", "1h"))),
+        # A task named like a time word, in quotes.
+        ('1h "yesterday"', logged(60, (Token("yesterday", True),))),
+        (
+            'yesterday 1h "Today" in Website',
+            logged(60, (Token("Today", True), Token("in"), Token("Website")), day=YESTERDAY),
+        ),
+        (
+            '9-10 "9-10" retro',
+            logged(60, (Token("9-10", True), Token("retro")), span=("09:00", "10:00")),
+        ),
         # The task phrase and notes.
         ("1h Sprint 7 review", logged(60, "Sprint 7 review")),
         ("1h 2026 planning", logged(60, "2026 planning")),
         ("1h 30 Standup", logged(60, "30 Standup")),
         ("1h yesturday Standup", logged(60, "yesturday Standup")),
         (
-            "1h 9-10 2026-01-01 yesterday 1h",
-            logged(60, "2026-01-01 yesterday 1h", span=("09:00", "10:00")),
+            "1h 9-10 2026-01-01 Standup yesterday 1h",
+            logged(60, "Standup yesterday 1h", day=date(2026, 1, 1), span=("09:00", "10:00")),
         ),
         ("1h Bug:42 fix", logged(60, "Bug:42 fix")),
         ("1h #123", logged(60, "#123")),
@@ -196,7 +221,17 @@ def test_accepted_forms(text: str, expected: LogRequest) -> None:
         ("Review", "duration", "Review"),
         ("yesterday Review", "duration", "yesterday Review"),
         ('"1h" Review', "duration", '"1h" Review'),
-        ("yesterday 1h Review", "duration", "yesterday 1h Review"),
+        ("Review 1h", "duration", "Review 1h"),
+        ('"today" 1h Review', "duration", '"today" 1h Review'),
+        ("yesterday 1.5x Review", "duration", "1.5x"),
+        ("yesterday 7 dwarves", "duration", "7"),
+        ("1h 2h Review", "duration", "2h"),
+        ("1h yesterday 30m Review", "duration", "30m"),
+        ("1h today yesterday Review", "day", "yesterday"),
+        ("mon 1h -2d Review", "day", "mon"),
+        ("9-10 2026-13-01 Review", "day", "2026-13-01"),
+        ("9-10 yesterday 10-11 Review", "time range", "10-11"),
+        ("yesterday 1h 9:75-10 Review", "time range", "9:75-10"),
         ("1h 9-10:30 Review", "duration", "9-10:30"),
         ("2026-13-01 1h Review", "day", "2026-13-01"),
         ("1h 2026-13-01 Review", "day", "2026-13-01"),
@@ -247,9 +282,16 @@ def test_a_duration_that_disagrees_with_the_range_names_both() -> None:
 
 
 def test_a_late_duration_is_pointed_out() -> None:
-    parsed = parse_log("yesterday 1h Review", TODAY)
+    parsed = parse_log("yesterday Review 1h", TODAY)
     assert isinstance(parsed, LogError)
-    assert "duration comes first" in parsed.problem
+    assert "before the task" in parsed.problem
+
+
+def test_a_time_word_typed_twice_names_both_and_suggests_quotes() -> None:
+    parsed = parse_log("1h today yesterday Review", TODAY)
+    assert isinstance(parsed, LogError)
+    assert "“today” and “yesterday”" in parsed.problem
+    assert "quotes" in parsed.problem
 
 
 def test_empty_text_asks_for_a_duration() -> None:
@@ -372,6 +414,21 @@ def test_format_log_writes_the_canonical_form(text: str, canonical: str) -> None
     assert format_log(parsed) == canonical
 
 
+@pytest.mark.parametrize("order", list(permutations(TIME_WORDS)))
+def test_format_log_writes_the_time_words_in_the_order_asked(order: tuple[str, ...]) -> None:
+    request = logged(90, day=YESTERDAY, span=("09:00", "10:30"), notes="n")
+    written = {"duration": "1h30m", "day": "2026-11-19", "time range": "09:00-10:30"}
+    expected = " ".join(written[part] for part in order) + " Standup: n"
+    assert format_log(request, order) == expected
+    assert parse_log(expected, TODAY) == request
+
+
+@pytest.mark.parametrize("order", [(), ("day", "day", "duration"), ("duration", "day")])
+def test_format_log_refuses_an_order_that_is_no_permutation(order: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError):
+        format_log(logged(60), order)
+
+
 # Properties. Days before 1900 are no "today" a user has, and -366d must stay in range.
 todays = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 TRICKY_TOKENS = (
@@ -484,6 +541,7 @@ def typed_requests(draw: st.DrawFn) -> tuple[str, date, LogRequest]:
         parts.append(day_text)
     if span is not None:
         parts.append(draw(range_spellings(*span)))
+    parts = draw(st.permutations(parts))  # the time words come in any order
     first = draw(plain_words.map(Token) | quoted_words.map(lambda t: Token(t, quoted=True)))
     task = [
         first,
@@ -519,20 +577,25 @@ def test_text_built_from_valid_parts_means_those_parts(case: tuple[str, date, Lo
 
 
 @settings(max_examples=300)
-@given(typed_requests())
-def test_format_log_round_trips_generated_requests(case: tuple[str, date, LogRequest]) -> None:
+@given(typed_requests(), st.permutations(TIME_WORDS))
+def test_format_log_round_trips_generated_requests(
+    case: tuple[str, date, LogRequest], order: list[str]
+) -> None:
     _, today, expected = case
-    assert parse_log(format_log(expected), today) == expected
+    assert parse_log(format_log(expected, order), today) == expected
 
 
-prefixes = st.sampled_from(["1h", "90m", "yesterday 9-10:30", "2h mon", "1:30 -3d 9am-10:30am"])
+prefixes = st.sampled_from(
+    ["1h", "90m", "yesterday 9-10:30", "2h mon", "1:30 -3d 9am-10:30am", "9-10 today", "mon 2h"]
+) | st.lists(st.sampled_from(TRICKY_TOKENS), max_size=4).map(" ".join)
 
 
 @settings(max_examples=300)
-@given(prefixes, soup, todays)
+@given(prefixes, soup, todays, st.permutations(TIME_WORDS))
+@example("yesterday 9-10:30", "- 1h", date(2000, 1, 1), ["day", "time range", "duration"])
 def test_format_log_round_trips_whatever_the_parser_accepts(
-    prefix: str, rest: str, today: date
+    prefix: str, rest: str, today: date, order: list[str]
 ) -> None:
     parsed = parse_log(f"{prefix} {rest}", today)
     if isinstance(parsed, LogRequest):
-        assert parse_log(format_log(parsed), today) == parsed
+        assert parse_log(format_log(parsed, order), today) == parsed

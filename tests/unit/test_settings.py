@@ -11,6 +11,7 @@ from bot.crypto import generate_key
 from bot.settings import (
     DEFAULT_SLACK_API_URL,
     DEFAULT_TRACKINGTIME_API_URL,
+    DEFAULT_TRACKINGTIME_CONTACT,
     SettingsError,
     async_database_url,
     load_settings,
@@ -42,6 +43,7 @@ def test_defaults() -> None:
     assert settings.port == 3000
     assert settings.slack_api_url == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
     assert settings.trackingtime_api_url == DEFAULT_TRACKINGTIME_API_URL
+    assert settings.trackingtime_contact == DEFAULT_TRACKINGTIME_CONTACT
     assert settings.encryption_keys == ()
     assert settings.slack_bot_token == settings.slack_signing_secret == ""
     assert not settings.has_slack_credentials
@@ -78,6 +80,19 @@ def test_a_complete_environment() -> None:
 )
 def test_api_urls_are_normalised(name: str, raw: str, expected: str) -> None:
     assert getattr(load_settings({name: raw}), name.lower()) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ops@acme.test", "ops@acme.test"),
+        (" time-team+tt@mail.acme.co.uk ", "time-team+tt@mail.acme.co.uk"),
+        ("https://acme.test/slack-app/", "https://acme.test/slack-app"),
+        ("http://intranet.acme.test:8080/timebot", "http://intranet.acme.test:8080/timebot"),
+    ],
+)
+def test_the_trackingtime_contact_is_an_email_or_a_url(raw: str, expected: str) -> None:
+    assert load_settings({"TRACKINGTIME_CONTACT": raw}).trackingtime_contact == expected
 
 
 def test_reads_os_environ_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,6 +192,17 @@ FAILURES = [
     ("trackingtime url", {**COMPLETE, "TRACKINGTIME_API_URL": "nope"}, {},
      "TRACKINGTIME_API_URL"),
     ("database url", {**COMPLETE, "DATABASE_URL": "nope"}, {}, "DATABASE_URL"),
+    ("contact no at", {**COMPLETE, "TRACKINGTIME_CONTACT": "ops"}, {}, "TRACKINGTIME_CONTACT"),
+    ("contact ftp", {**COMPLETE, "TRACKINGTIME_CONTACT": "ftp://x.test"}, {},
+     "TRACKINGTIME_CONTACT"),
+    ("contact with a parenthesis", {**COMPLETE, "TRACKINGTIME_CONTACT": "ops@x.test)"}, {},
+     "TRACKINGTIME_CONTACT"),
+    ("contact with a space", {**COMPLETE, "TRACKINGTIME_CONTACT": "https://x.test/a b"}, {},
+     "TRACKINGTIME_CONTACT"),
+    ("contact not ascii", {**COMPLETE, "TRACKINGTIME_CONTACT": "öps@x.test"}, {},
+     "TRACKINGTIME_CONTACT"),
+    ("contact two addresses", {**COMPLETE, "TRACKINGTIME_CONTACT": "a@x.test,b@x.test"}, {},
+     "TRACKINGTIME_CONTACT"),
 ]  # fmt: skip
 
 

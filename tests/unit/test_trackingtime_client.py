@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
@@ -21,7 +22,10 @@ import httpx
 import pytest
 
 from bot import APP_NAME, __version__
+from bot.crypto import generate_key
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer, RecordedRequest
+from bot.services.container import Services
+from bot.settings import DEFAULT_TRACKINGTIME_CONTACT, load_settings
 from bot.trackingtime import (
     Conflict,
     Event,
@@ -219,6 +223,47 @@ async def test_basic_auth_header_carries_the_app_password() -> None:
     assert base64.b64decode(encoded).decode() == f"API_TOKEN:{ANN_PW}"
     assert str(request.url).startswith("https://tt.test/api/v4/42/projects?")
     assert request.headers["user-agent"].startswith(f"{APP_NAME}/{__version__}")
+
+
+async def test_the_user_agent_names_the_app_its_version_and_a_contact(
+    fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer], world: World
+) -> None:
+    fake_tt = fake_tt_server[0]
+    for contact in ("ops@acme.test", "https://acme.test/timebot"):
+        client = TrackingTime(fake_tt_server[1].api_url, contact=contact)
+        try:
+            await client.session(ANN_PW, world.acc).projects()
+        finally:
+            await client.aclose()
+        assert last(fake_tt).user_agent == (
+            f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
+        )
+    default = TrackingTime(fake_tt_server[1].api_url)
+    try:
+        await default.session(ANN_PW, world.acc).projects()
+    finally:
+        await default.aclose()
+    assert f"({DEFAULT_TRACKINGTIME_CONTACT})" in str(last(fake_tt).user_agent)
+
+
+async def test_the_contact_comes_from_the_setting(
+    fake_tt_server: tuple[FakeTrackingTime, FakeTrackingTimeServer], world: World, tmp_path: Path
+) -> None:
+    settings = load_settings(
+        {
+            "TRACKINGTIME_API_URL": fake_tt_server[1].api_url,
+            "TRACKINGTIME_CONTACT": "time-ops@acme.test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+            "ENCRYPTION_KEYS": generate_key(),
+        },
+        need_encryption=True,
+    )
+    services = Services.create(settings)
+    try:
+        await services.trackingtime.session(ANN_PW, world.acc).projects()
+    finally:
+        await services.aclose()
+    assert "(time-ops@acme.test)" in str(last(fake_tt_server[0]).user_agent)
 
 
 async def test_session_without_account_uses_the_default_account(
@@ -677,7 +722,7 @@ async def test_add_event_across_a_dst_change(
     (stored,) = fake_tt.events(world.acc, world.ann)
     assert (stored["start"], stored["end"], stored["timezone"]) == (*walls, offset)
     assert stored["duration"] == hours * 3600
-    assert await ann.find_event(world.ann, start, end, world.task) == event
+    assert event in await around(ann, world.ann, start)
 
 
 @pytest.mark.parametrize(
@@ -703,7 +748,7 @@ async def test_add_event_in_the_extreme_zones(
     assert params["duration"] == "4500"
     assert (event.start, event.end, event.duration) == (start, end, timedelta(seconds=4500))
     assert event.start.utcoffset() == session.zone.utcoffset(SUMMER)
-    assert await session.find_event(world.ann, start, end, world.task2) == event
+    assert event in await around(session, world.ann, start)
 
 
 async def test_add_event_on_a_project_only_with_unicode_notes(
@@ -724,7 +769,7 @@ async def test_add_event_on_a_project_only_with_unicode_notes(
     assert event.notes == NOTES
     (stored,) = fake_tt.events(world.acc, world.ann)
     assert stored["notes"] == NOTES
-    assert await ann.find_event(world.ann, WINTER, end, None) == event
+    assert event in await around(ann, world.ann, WINTER)
 
 
 async def test_add_event_sends_the_project_only_without_a_task(
@@ -758,7 +803,7 @@ async def test_add_event_drops_fractions_of_seconds(
         "1",
     )
     assert (event.start, event.end) == (SUMMER, SUMMER.replace(second=1))
-    assert await ann.find_event(world.ann, start, end, world.task) == event
+    assert event in await around(ann, world.ann, start)
 
 
 async def test_add_event_needs_aware_datetimes(ann: TrackingTimeSession, world: World) -> None:
@@ -814,7 +859,7 @@ async def test_delete_event(
     assert await ann.delete_event(event.id) is None
     assert last(fake_tt).path == f"/api/v4/{world.acc}/events/delete/{event.id}"
     assert fake_tt.events(world.acc) == []
-    assert await ann.find_event(world.ann, event.start, SUMMER + timedelta(hours=1), None) is None
+    assert await around(ann, world.ann, event.start) == []
     for event_id in (event.id, 999_999):
         with pytest.raises(NotFound) as caught:
             await ann.delete_event(event_id)
@@ -927,20 +972,31 @@ async def test_a_co_worker_may_not_add_or_delete_for_others(
         await ann.add_event(world.ann, SUMMER, end, task_id=world.archived_task)
 
 
-async def test_find_event_finds_only_the_same_entry(
+async def around(session: TrackingTimeSession, user_id: int, at: datetime) -> list[Event]:
+    """The user's entries around the local day of ``at``, as the app reads them before adding
+    an entry again."""
+    return await session.entries_around(user_id, at.astimezone(session.zone).date())
+
+
+async def test_entries_around_reads_the_day_either_side_of_one_users_entries(
     ann: TrackingTimeSession, world: World, fake_tt: FakeTrackingTime
 ) -> None:
     start, end = SUMMER, SUMMER + timedelta(hours=1)
     added = await ann.add_event(world.ann, start, end, task_id=world.task)
     other_task = await ann.add_event(world.ann, start, end, task_id=world.task2)
-    longer = await ann.add_event(world.ann, start, end + timedelta(seconds=1), task_id=world.task)
-    bobs = fake_tt.add_event(
+    day_before = await ann.add_event(
+        world.ann, start - timedelta(days=1), end - timedelta(days=1), task_id=world.task
+    )
+    await ann.add_event(
+        world.ann, start - timedelta(days=2), end - timedelta(days=2), task_id=world.task
+    )
+    fake_tt.add_event(
         world.acc, world.bob, world.task, "2026-07-01 06:00:00", "2026-07-01 07:00:00", "GMT-4"
     )
-    fake_tt.start_timer(world.acc, world.ann, world.task, "2026-07-01 12:00:00", "GMT+02:00")
+    fake_tt.start_timer(world.acc, world.ann, world.task, "2026-07-01 15:00:00", "GMT+02:00")
     fake_tt.requests.clear()
 
-    assert await ann.find_event(world.ann, start, end, world.task) == added
+    found = await ann.entries_around(world.ann, date(2026, 7, 1))
     (request,) = fake_tt.requests
     assert request.path == f"/api/v4/{world.acc}/events"
     assert {k: request.params[k] for k in ("filter", "id", "from", "to")} == {
@@ -949,14 +1005,9 @@ async def test_find_event_finds_only_the_same_entry(
         "from": "2026-06-30",
         "to": "2026-07-02",
     }
-    assert await ann.find_event(world.ann, start, end, world.task2) == other_task
-    assert await ann.find_event(world.ann, start, end + timedelta(seconds=1), world.task) == longer
-    assert await ann.find_event(world.ann, start, end, None) == added  # the first of two
-    assert await ann.find_event(world.ann, start, end - timedelta(seconds=1), world.task) is None
-    assert await ann.find_event(world.ann, start + timedelta(days=1), end, world.task) is None
-    assert await ann.find_event(world.ann, start, end, 999_999) is None
-    found = await ann.find_event(world.bob, start, end, world.task)
-    assert found is not None and found.id == bobs
+    finished = [event for event in found if event.end is not None]
+    assert finished == [day_before, added, other_task]  # not Bob's, not two days back
+    assert [event.task_id for event in found if event.end is None] == [world.task]
 
 
 @pytest.mark.parametrize(("kind", "error"), [("outage", Unavailable), ("rate_limit", RateLimited)])
@@ -974,9 +1025,9 @@ async def test_add_event_failures_add_nothing(
     assert type(caught.value) is error
     assert_safe(caught.value)
     # What the app does before retrying: nothing is there, so adding again is safe.
-    assert await ann.find_event(world.ann, SUMMER, end, world.task) is None
+    assert await around(ann, world.ann, SUMMER) == []
     event = await ann.add_event(world.ann, SUMMER, end, task_id=world.task)
-    assert await ann.find_event(world.ann, SUMMER, end, world.task) == event
+    assert await around(ann, world.ann, SUMMER) == [event]
 
 
 async def test_add_event_refused_in_the_body_carries_the_message(
