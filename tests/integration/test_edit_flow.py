@@ -23,6 +23,7 @@ from bot.playground.session import _initial_state
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, Seeded
+from tests.support.today import needs_today
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WALL = "%Y-%m-%d %H:%M:%S"
@@ -230,6 +231,7 @@ def test_an_entry_changed_or_deleted_meanwhile_gets_a_plain_message(
 def test_delete_and_undo_from_the_home(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(50)
     now = datetime.now(BERLIN).replace(microsecond=0)
     start, end = now - timedelta(minutes=50), now - timedelta(minutes=5)
     event_id = seed_entry(
@@ -275,6 +277,7 @@ def test_delete_and_undo_from_the_home(
 def test_edit_from_the_home_answers_in_the_home(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(40)
     now = datetime.now(BERLIN).replace(microsecond=0)
     start = now - timedelta(minutes=40)
     event_id = seed_entry(
@@ -302,6 +305,7 @@ def test_edit_from_the_home_answers_in_the_home(
 def test_log_again_today_and_start_again_from_a_log_reply(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(60)
     reply = alice.reply_to(ALICE, "log 1h yesterday standup: sprint sync")
     _, response_url = alice.choose(ALICE, reply, "Log again today")
     again = alice.wait_for_post(response_url).body
@@ -328,6 +332,7 @@ def test_log_again_today_and_start_again_from_a_log_reply(
 def test_track_edit_lists_the_latest_and_edit_last_opens_the_latest(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(30)
     today, yesterday, older = berlin_day(0), berlin_day(1), berlin_day(3)
     seed_entry(fake_tt, seeded, "Standup/Internal", f"{older} 09:00:00", f"{older} 09:15:00")
     seed_entry(

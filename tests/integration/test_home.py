@@ -21,6 +21,7 @@ from bot.fakes.trackingtime import FakeTrackingTime
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, BOB, BOB_PASSWORD, TEAM_ID, Seeded
+from tests.support.today import needs_today
 from tests.unit.test_blocks import all_text, check_view_payload
 
 
@@ -239,6 +240,7 @@ def test_log_time_in_the_home_opens_the_log_modal(alice: AppHarness) -> None:
 
 
 def test_logging_and_undoing_republish_the_home(alice: AppHarness) -> None:
+    needs_today(45)
     published = next_home(alice, ALICE)
     logged = alice.reply_to(ALICE, "log 45m standup: sync")
     text = all_text(published())

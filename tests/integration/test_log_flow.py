@@ -14,6 +14,7 @@ from bot.fakes.trackingtime import FakeTrackingTime
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, TEAM_ID, Seeded
+from tests.support.today import needs_today
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -63,6 +64,7 @@ def test_log_a_range_on_a_date(
 def test_a_log_with_no_day_ends_now(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(45)
     alice.reply_to(ALICE, "log 45m standup")
     [event] = fake_tt.events(seeded.account_id, seeded.alice_tt_id)
     end = datetime.strptime(event["end"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=BERLIN)
@@ -273,6 +275,7 @@ def test_message_shortcut_on_a_thread_reply_prefills_text_and_link(
 def test_today_report_totals_by_project_and_lists_entries(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(90)
     alice.reply_to(ALICE, "log 30m standup: daily")
     alice.reply_to(ALICE, "log 1h development")
     alice.reply_to(ALICE, "start design review in website")

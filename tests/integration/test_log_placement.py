@@ -17,6 +17,7 @@ from tests.integration.test_log_flow import option, values
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, Seeded
+from tests.support.today import needs_today
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -95,9 +96,8 @@ def test_a_range_is_taken_as_typed_and_the_reply_says_what_it_overlaps(
 def test_today_ends_where_the_running_timer_began_and_the_reply_says_so(
     alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
+    needs_today(60)
     now = datetime.now(BERLIN)
-    if now.time() < time(1, 0):
-        pytest.skip("needs an hour of today behind it")
     began = (now - timedelta(minutes=20)).replace(second=0, microsecond=0)
     fake_tt.start_timer(
         seeded.account_id,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.playground.demo import SAM
 from tests.support.paths import PROJECT_ROOT
+from tests.support.today import needs_today
 
 
 def run_bot(
@@ -162,6 +163,7 @@ submit
 
 def test_fixing_what_was_tracked_in_the_playground(tmp_path: Path) -> None:
     """Entry menus are ``click N <option>``; a confirm dialog is answered yes and said so."""
+    needs_today(45)
     result = run_bot(
         tmp_path,
         "playground",
