@@ -14,7 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.entries import log_modal
+from bot.blocks.log_form import log_modal
 from bot.blocks.views import connect_modal
 from bot.services.clock import local_day
 from bot.services.container import Services

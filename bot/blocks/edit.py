@@ -13,9 +13,10 @@ from slack_sdk.models.blocks import Block, ButtonElement, ConfirmObject, HeaderB
 from slack_sdk.models.views import View
 
 from bot.blocks import ids
-from bot.blocks.entries import entry_inputs, overlap_note
-from bot.blocks.entry_menu import entry_line, entry_row
+from bot.blocks.entries import overlap_note
+from bot.blocks.entry_menu import entry_row, event_line
 from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
+from bot.blocks.log_form import entry_inputs
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message
 from bot.blocks.parts import button, context, section
 from bot.digits import parse_id
@@ -78,7 +79,7 @@ def edit_modal(event: Event, zone: tzinfo, metadata: str) -> View:
     if event.project_id is not None:
         project = Project(event.project_id, event.project or f"Project {event.project_id}")
     crosses_midnight = end.date() != start.date()
-    blocks: list[Block] = [context(f"Editing {entry_line(event, zone)}")]
+    blocks: list[Block] = [context(f"Editing {event_line(event, zone)}")]
     blocks += entry_inputs(
         start.date(),
         task=task,
@@ -180,7 +181,7 @@ def delete_prompt(event: Event, zone: tzinfo) -> Message:
     )
     return Message(
         text=f"Delete {duration(event.duration)} on {_label(event)}?",
-        blocks=(section(f":wastebasket: Delete {entry_line(event, zone)}?", accessory=delete),),
+        blocks=(section(f":wastebasket: Delete {event_line(event, zone)}?", accessory=delete),),
     )
 
 
@@ -189,7 +190,7 @@ def deleted_message(deleted: Deleted, zone: tzinfo) -> Message:
     event = deleted.event
     return Message(
         text=f"Deleted {duration(event.duration)} on {_label(event)}",
-        blocks=(section(f":wastebasket: Deleted {entry_line(event, zone)}", accessory=undo),),
+        blocks=(section(f":wastebasket: Deleted {event_line(event, zone)}", accessory=undo),),
     )
 
 

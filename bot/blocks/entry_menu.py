@@ -15,7 +15,7 @@ from datetime import tzinfo
 from slack_sdk.models.blocks import OverflowMenuElement, SectionBlock
 
 from bot.blocks import ids
-from bot.blocks.format import clock_time, duration, escape, truncate
+from bot.blocks.format import clock_time, duration, escape, names_mrkdwn, truncate
 from bot.blocks.parts import option, section
 from bot.digits import parse_id
 from bot.trackingtime import Event
@@ -27,12 +27,10 @@ START_AGAIN = "start"
 VERBS = {EDIT: "Edit", DELETE: "Delete", LOG_AGAIN: "Log again today", START_AGAIN: "Start again"}
 
 
-def entry_line(event: Event, zone: tzinfo) -> str:
+def event_line(event: Event, zone: tzinfo) -> str:
     """```09:00-10:30` *1h 30m* Task · Project — _notes_``, names and notes cut to fit."""
     span = f"{clock_time(event.start, zone)}-{clock_time(event.end or event.start, zone)}"
-    what = escape(truncate(event.task or event.project or "No task", 120))
-    if event.task and event.project:
-        what += f" · {escape(truncate(event.project, 80))}"
+    what = names_mrkdwn(event.task, event.project, limits=(120, 80), bold=False)
     line = f"`{span}` *{escape(duration(event.duration))}* {what}"
     if event.notes:
         line += f" — _{escape(truncate(' '.join(event.notes.split()), 200))}_"
@@ -63,4 +61,4 @@ def entry_menu(event: Event) -> OverflowMenuElement:
 
 def entry_row(event: Event, zone: tzinfo, lead: str = "") -> SectionBlock:
     """The entry's line (after ``lead``, e.g. what just happened to it) with its menu."""
-    return section(f"{lead}{entry_line(event, zone)}", accessory=entry_menu(event))
+    return section(f"{lead}{event_line(event, zone)}", accessory=entry_menu(event))

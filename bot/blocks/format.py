@@ -40,8 +40,24 @@ def task_mrkdwn(task: Task) -> str:
     Names are cut to 200 characters each, so that (escaped, up to 5 times as long) they leave
     room in a 3000-character section for the time and notes that follow them.
     """
-    name = f"*{escape(truncate(task.name, 200))}*"
-    return f"{name} · {escape(truncate(task.project, 200))}" if task.project else name
+    return names_mrkdwn(task.name, task.project)
+
+
+def names_mrkdwn(
+    task: str | None,
+    project: str | None,
+    *,
+    limits: tuple[int, int] = (200, 200),
+    bold: bool = True,
+) -> str:
+    """What an entry is on, in mrkdwn: ``*Task* · Project``, or the project (an entry on a
+    project itself), or ``*No task*``; the first name cut to ``limits[0]``, the project after it
+    to ``limits[1]``."""
+    first = escape(truncate(task or project or "No task", limits[0]))
+    what = f"*{first}*" if bold else first
+    if task and project:
+        what += f" · {escape(truncate(project, limits[1]))}"
+    return what
 
 
 def notes_mrkdwn(notes: str, limit: int) -> str:

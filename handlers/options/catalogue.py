@@ -14,8 +14,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 
 from bot.blocks import ids
-from bot.blocks.entries import project_options as project_option_list
-from bot.blocks.entries import task_options as task_option_list
+from bot.blocks.log_form import project_options as project_option_list
+from bot.blocks.log_form import task_options as task_option_list
 from bot.digits import parse_id
 from bot.services.catalogue import Lists, search_projects, search_tasks
 from bot.trackingtime import TrackingTimeError

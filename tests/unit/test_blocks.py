@@ -35,7 +35,15 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.blocks import ids, messages, views
-from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_mrkdwn, truncate
+from bot.blocks.format import (
+    clock_time,
+    duration,
+    escape,
+    names_mrkdwn,
+    notes_mrkdwn,
+    task_mrkdwn,
+    truncate,
+)
 from bot.blocks.message import Message
 from bot.blocks.messages import (
     choose_task_message,
@@ -588,6 +596,15 @@ def test_truncate() -> None:
     assert truncate("x" * 10, 10) == "x" * 10
     assert truncate("x" * 11, 10) == "x" * 9 + "…"
     assert truncate("abc     defgh", 8) == "abc…"
+
+
+def test_names_mrkdwn() -> None:
+    assert names_mrkdwn("Design review", "Website") == "*Design review* · Website"
+    assert names_mrkdwn(None, "Internal") == "*Internal*"  # an entry on a project itself
+    assert names_mrkdwn(None, None) == "*No task*"
+    assert names_mrkdwn("<a>", "b&c", bold=False) == "&lt;a&gt; · b&amp;c"
+    long = names_mrkdwn("t" * 300, "p" * 300, limits=(120, 80), bold=False)
+    assert long == "t" * 119 + "… · " + "p" * 79 + "…"
 
 
 def test_task_mrkdwn() -> None:

@@ -37,8 +37,8 @@ from bot.blocks.edit import (
 )
 from bot.blocks.entry_menu import (
     VERBS,
-    entry_line,
     entry_row,
+    event_line,
     menu_value,
     parse_menu_value,
 )
@@ -179,7 +179,7 @@ def test_menu_values_we_did_not_make_are_refused(value: str) -> None:
 
 
 def test_an_entry_line_escapes_names_and_notes() -> None:
-    line = entry_line(event(task=HOSTILE, project=HOSTILE, notes=HOSTILE), BERLIN)
+    line = event_line(event(task=HOSTILE, project=HOSTILE, notes=HOSTILE), BERLIN)
     assert line.count(HOSTILE_ESCAPED) == 3
     assert "<!here>" not in line
     payload = checked(Message("x", (entry_row(event(notes=HOSTILE), BERLIN, "Lead: "),)))
@@ -509,7 +509,7 @@ def test_every_builder_is_tested() -> None:
         saved_message, changed_message, delete_prompt, deleted_message, restored_message,
         undo_expired_message, project_only_message, notes_set_message,
         no_timer_for_notes_message, nothing_to_continue_message,
-        entry_line, menu_value, parse_menu_value, menu_of, entry_row,
+        event_line, menu_value, parse_menu_value, menu_of, entry_row,
     }  # fmt: skip
     public = {
         function

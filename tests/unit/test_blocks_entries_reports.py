@@ -21,27 +21,29 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Option
 
-from bot.blocks import entries, ids, reports
+from bot.blocks import entries, ids, log_form, reports
 from bot.blocks.entries import (
     LOG_USAGE,
-    MAX_OPTIONS,
-    NOTES_LIMIT,
-    entry_inputs,
     entry_line,
     entry_value,
     kept_message,
-    log_modal,
     logged_later_message,
     logged_message,
     not_logged_message,
     overlap_note,
     parse_entry_value,
-    project_options,
-    task_options,
     undone_message,
     unresolved_log_message,
 )
 from bot.blocks.format import escape
+from bot.blocks.log_form import (
+    MAX_OPTIONS,
+    NOTES_LIMIT,
+    entry_inputs,
+    log_modal,
+    project_options,
+    task_options,
+)
 from bot.blocks.parts import OPTION_TEXT_LIMIT
 from bot.blocks.reports import (
     ENTRIES_PER_PAGE,
@@ -1060,7 +1062,7 @@ def test_every_builder_is_tested() -> None:
     }  # fmt: skip
     public = {
         function
-        for module in (entries, reports)
+        for module in (entries, log_form, reports)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and not name.startswith("_")
     }

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.blocks.entries import log_modal
+from bot.blocks.log_form import log_modal
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.logparse import LogError, parse_duration
 from bot.services.catalogue import Catalogue, Lists, search_projects, search_tasks
