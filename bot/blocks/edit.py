@@ -142,9 +142,13 @@ def declined_message(declined: Declined) -> Message:
 
 
 def saved_message(updated: Updated, zone: tzinfo) -> Message:
+    """The entry as saved, and what its new times overlap, if anything."""
+    blocks: list[Block] = [entry_row(updated.after, zone, ":pencil2: Saved: ")]
+    if updated.overlaps:
+        blocks.append(context(overlap_note(updated.overlaps, zone, "As you set the times, it")))
     return Message(
         text=f"Saved: {duration(updated.after.duration)} on {_label(updated.after)}",
-        blocks=(entry_row(updated.after, zone, ":pencil2: Saved: "),),
+        blocks=tuple(blocks),
     )
 
 

@@ -68,8 +68,11 @@ class Changed:
 
 @dataclass(frozen=True)
 class Updated:
+    """Saved; ``overlaps`` is what the entry's new times share with the user's other time."""
+
     before: Event
     after: Event
+    overlaps: tuple[Busy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,14 +231,23 @@ class EditingService:
             return before
         if version(before) != seen:
             return Changed(before)
+        moved = not _same_times(before, entry)
         after = await self._session(link).update_event(
             event_id,
-            times=None if _same_times(before, entry) else (entry.start, entry.end),
+            times=(entry.start, entry.end) if moved else None,
             task_id=entry.task_id,
             project_id=None if entry.task_id else entry.project_id,
             notes=entry.notes,
         )
-        return Updated(before, after)
+        if not moved or after.end is None:
+            return Updated(before, after)
+        # Times set by hand are taken as given, as a typed range is, and the answer says what
+        # they overlap. It is saved either way: a failed look is no reason to say otherwise.
+        try:
+            overlaps = await self._entries.overlaps(link, after.start, after.end, event_id)
+        except TrackingTimeError:
+            overlaps = ()
+        return Updated(before, after, overlaps)
 
     async def delete(self, link: Link, event_id: int) -> Deleted | Declined:
         """Delete the entry from TrackingTime, keeping it here for Undo."""

@@ -285,6 +285,18 @@ class EntryService:
             return None
         return entry.at(spot.start, spot.end), spot, ()
 
+    async def overlaps(
+        self, link: Link, start: datetime, end: datetime, besides: int
+    ) -> tuple[Busy, ...]:
+        """What of the user's time shares time with ``start``-``end`` besides their TrackingTime
+        entry ``besides`` (one just moved there): entries, the running timer, entries kept."""
+        zone = zone_or_utc(link.time_zone)
+        state = await self._read_day(link, Entry(start=start.astimezone(zone), end=end))
+        others = replace(state, events=tuple(e for e in state.events if e.id != besides))
+        async with self._pending.holding(link.key) as mine:
+            held = [row for row in await mine.rows(state.read_at) if row.event_id != besides]
+        return tuple(overlapping(start, end, others.busy(self._clock(), held, zone)))
+
     async def _read_day(self, link: Link, entry: Entry) -> DayState:
         session = self._session(link)
         read_at = self._clock()

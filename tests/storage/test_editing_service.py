@@ -257,6 +257,38 @@ async def test_edit_saves_the_forms_task_times_and_notes(world: World) -> None:
     assert request.params["timezone"] == "GMT+01:00"
 
 
+def listings(world: World) -> list[object]:
+    """The fake's requests that listed entries (what reading a day takes)."""
+    return [r for r in world.fake.requests if r.path.endswith("/events")]
+
+
+async def test_edit_says_what_the_new_times_overlap_but_not_the_entry_itself(
+    world: World,
+) -> None:
+    """Times set in the Edit form are taken as given, as a typed range is, and the answer says
+    what they overlap: entries never overlap silently."""
+    event_id = world.add(world.ann, world.design, "2026-11-26 13:30:00", "2026-11-26 14:30:00")
+    world.add(world.ann, world.design, "2026-11-26 14:00:00", "2026-11-26 15:00:00", "review")
+    world.add(world.bob, world.design, "2026-11-26 13:00:00", "2026-11-26 14:00:00")  # Bob's
+    shown = await world.editing.entry(world.ann_link, event_id)
+    assert isinstance(shown, Event)
+    listed = len(listings(world))
+    moved = form_entry(world)  # 13:00-14:15
+    outcome = await world.editing.update(world.ann_link, event_id, version(shown), moved)
+    assert isinstance(outcome, Updated) and len(listings(world)) > listed
+    [overlap] = outcome.overlaps  # not its own old 13:30-14:30, nor Bob's time
+    assert overlap.label == "Design review · Website"
+    assert same_instant(overlap.start, berlin(26, 14))
+    # Only the notes changed: times left as they were are not looked at again.
+    again = await world.editing.entry(world.ann_link, event_id)
+    assert isinstance(again, Event)
+    listed = len(listings(world))
+    notes_only = form_entry(world, notes="sprint sync, notes")
+    outcome = await world.editing.update(world.ann_link, event_id, version(again), notes_only)
+    assert isinstance(outcome, Updated) and outcome.overlaps == ()
+    assert len(listings(world)) == listed
+
+
 async def test_edit_moves_an_entry_onto_a_project_itself(world: World) -> None:
     event_id = world.add(world.ann, world.design, "2026-11-26 09:00:00", "2026-11-26 10:00:00")
     shown = await world.editing.entry(world.ann_link, event_id)

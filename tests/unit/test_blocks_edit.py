@@ -61,6 +61,7 @@ from bot.services.editing import (
 )
 from bot.services.entries import Entry, entry_from_form
 from bot.services.home import HomeState
+from bot.services.placement import Busy
 from bot.services.reports import Period, summarize
 from bot.services.summaries import DailySummary
 from bot.services.timers import NotesSet, TimerStatus
@@ -360,6 +361,19 @@ def test_saved_changed_and_restored_show_the_entry_as_it_is_now() -> None:
     assert "Back in TrackingTime" in all_text(restored) and menu_ids(restored) == [900009]
 
 
+def test_saved_and_restored_say_what_the_entry_now_overlaps() -> None:
+    """Times set by hand (the Edit form) or given back (Undo) are kept, and overlaps said."""
+    shown = event(minutes=60)
+    busy = (Busy(shown.start, shown.start + timedelta(minutes=30), "Standup · <Internal>"),)
+    saved = checked(saved_message(Updated(shown, shown, busy), BERLIN))
+    note = saved["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith(":warning: As you set the times, it overlaps Standup · &lt;Internal&gt;")
+    restored = checked(restored_message(Restored(shown, busy), BERLIN))
+    assert "Back at its times, it overlaps Standup" in all_text(restored)
+    assert menu_ids(saved) == menu_ids(restored) == [shown.id]
+    assert "overlaps" not in all_text(checked(saved_message(Updated(shown, shown), BERLIN)))
+
+
 def test_delete_asks_through_slacks_confirm_dialog() -> None:
     payload = checked(delete_prompt(event(), BERLIN))
     (delete,) = buttons(payload)
@@ -415,11 +429,11 @@ def test_notes_set_message(notes: str) -> None:
 @given(any_events(), st.integers(1, 10**12), st.sampled_from([UTC, *ZONES]))
 def test_any_answer_is_valid(shown: Event, undo_id: int, zone: tzinfo) -> None:
     for message in (
-        saved_message(Updated(shown, shown), zone),
+        saved_message(Updated(shown, shown, (Busy(shown.start, shown.start, "x"),)), zone),
         changed_message(Changed(shown), zone),
         delete_prompt(shown, zone),
         deleted_message(Deleted(shown, undo_id), zone),
-        restored_message(Restored(shown), zone),
+        restored_message(Restored(shown, (Busy(shown.start, shown.start, "<b>" * 50),)), zone),
         project_only_message(ProjectOnly(shown)),
         entries_message([shown], zone),
     ):
