@@ -24,13 +24,7 @@ from bot.services.placement import Busy
 from bot.services.timers import Started, TimerService
 from bot.storage import Link
 from bot.storage.deleted import DeletedEntryStore
-from bot.trackingtime import (
-    Event,
-    NotFound,
-    TrackingTime,
-    TrackingTimeError,
-    TrackingTimeSession,
-)
+from bot.trackingtime import Event, NotFound, TrackingTime, TrackingTimeError, TrackingTimeSession
 
 log = logging.getLogger(__name__)
 
