@@ -23,6 +23,11 @@ DEFAULT_PORT = 3000
 # address or a URL (see docs/trackingtime-api.md). The default is the public URL manifest.yml
 # names; a deployment replaces both with its own.
 DEFAULT_TRACKINGTIME_CONTACT = "https://trackingtime-slack.example.com"
+# How often the worker asks TrackingTime for the running timer of each recently active user,
+# inside their working hours, to find timers started outside the app (0: never). An hour keeps
+# the budget at one call per active user per working hour.
+DEFAULT_TIMER_CHECK_MINUTES = 60
+SHORTEST_TIMER_CHECK_MINUTES = 5
 
 
 class SettingsError(Exception):
@@ -44,6 +49,7 @@ class Settings:
     trackingtime_contact: str = DEFAULT_TRACKINGTIME_CONTACT
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     port: int = DEFAULT_PORT
+    timer_check_minutes: int = DEFAULT_TIMER_CHECK_MINUTES
 
     @property
     def oauth(self) -> bool:
@@ -126,6 +132,17 @@ def _contact(name: str, raw: str) -> str:
     )
 
 
+def _timer_check_minutes(raw: str) -> int:
+    if raw.isascii() and raw.isdecimal():
+        minutes = int(raw)
+        if minutes == 0 or minutes >= SHORTEST_TIMER_CHECK_MINUTES:
+            return minutes
+    raise SettingsError(
+        f"TIMER_CHECK_MINUTES must be 0 (never look for timers started outside the app) or a "
+        f"whole number of minutes from {SHORTEST_TIMER_CHECK_MINUTES}, got {raw!r}"
+    )
+
+
 def _token(name: str, raw: str, prefix: str, where: str) -> str:
     if raw and not raw.startswith(prefix):
         raise SettingsError(f"{name} must start with {prefix!r}; copy it from {where}")
@@ -180,6 +197,9 @@ def load_settings(
         ),
         encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")) if need_encryption else (),
         port=int(port_raw),
+        timer_check_minutes=_timer_check_minutes(
+            get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES)
+        ),
     )
 
     slack_app = need_slack or need_socket

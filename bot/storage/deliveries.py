@@ -9,7 +9,8 @@ recorded that is the one case that can repeat a message; the window is one datab
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -17,8 +18,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.schedule import WORKDAYS, next_occurrence
 from bot.storage.accounts import SlackUserKey
 from bot.storage.models import Delivery, TeamSettings, utcnow
+from bot.trackingtime.timefmt import zone_or_utc
 
 SUMMARY = "summary"
 FORGOTTEN_TIMER = "timer"
@@ -95,6 +98,16 @@ class DeliveryStore:
             )
             await session.commit()
 
+    async def purge(self, before: datetime) -> int:
+        """Forget deliveries first claimed before ``before``: long past the day (or the timer)
+        they were for, they no longer keep anything from being sent twice."""
+        async with self._sessions() as session:
+            result = await session.exec(
+                delete(Delivery).where(col(Delivery.created_at) < before)  # type: ignore[call-overload]
+            )
+            await session.commit()
+            return int(result.rowcount or 0)
+
     async def delete_user(self, key: SlackUserKey) -> None:
         async with self._sessions() as session:
             await session.exec(
@@ -119,10 +132,16 @@ class DeliveryStore:
 
 
 class TeamSettingsStore:
-    """Per-workspace settings: the team digest's channel, time and time zone."""
+    """Per-workspace settings: the team digest's channel, time and time zone, and when it is
+    next due (Monday to Friday at that time in that zone; see :mod:`bot.storage.schedule`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._sessions = sessions
+        self._clock = clock
 
     async def set_digest(
         self,
@@ -145,17 +164,10 @@ class TeamSettingsStore:
             row.digest_channel = channel_id
             row.digest_time_zone = time_zone
             row.digest_time = at
+            row.digest_due_at = digest_at(row, self._clock())
             row.updated_at = utcnow()
             session.add(row)
             await session.commit()
-
-    async def digests(self) -> list[TeamSettings]:
-        """Every workspace with a digest channel."""
-        async with self._sessions() as session:
-            rows = await session.exec(
-                select(TeamSettings).where(col(TeamSettings.digest_channel).is_not(None))
-            )
-            return list(rows.all())
 
     async def get(self, enterprise_id: str | None, team_id: str) -> TeamSettings | None:
         async with self._sessions() as session:
@@ -167,3 +179,24 @@ class TeamSettingsStore:
                     )
                 )
             ).first()
+
+
+DEFAULT_DIGEST_TIME = "17:45"
+
+
+def digest_clock_time(row: TeamSettings) -> time:
+    """The workspace's digest time; a malformed stored value falls back to the default rather
+    than stopping the digest."""
+    try:
+        return time.fromisoformat(row.digest_time)
+    except (TypeError, ValueError):
+        return time.fromisoformat(DEFAULT_DIGEST_TIME)
+
+
+def digest_at(row: TeamSettings, now: datetime) -> datetime | None:
+    """When the workspace's digest is next due, from its local today on; ``None`` without a
+    channel."""
+    if not row.digest_channel:
+        return None
+    zone = zone_or_utc(row.digest_time_zone)
+    return next_occurrence(WORKDAYS, digest_clock_time(row), zone, now.astimezone(zone).date())

@@ -24,6 +24,7 @@ from bot.worker import Worker
 from tests.support.databases import app_database
 from tests.support.flows import connect
 from tests.support.harness import CLIENT_ID, CLIENT_SECRET, AppHarness
+from tests.support.schedule import scheduled_at
 
 ACME = SlackUser("T0ACME", "U0ANN", "ann")
 GLOBEX = SlackUser("T0GLOBEX", "U0ANN", "ann-at-globex")  # the same user id, another workspace
@@ -140,6 +141,7 @@ async def test_two_workspaces_rotation_and_one_leaving(
     await services.accounts.save_settings(
         GLOBEX.key, UserSettings(summary_days=frozenset(range(7)))
     )
+    await scheduled_at(services, evening - timedelta(hours=1))
     worker = Worker(services, team_clients_for(app.settings, services), lambda: evening)
     assert await worker.send_summaries() == 1
     dm = [c for c in fake_slack.calls_to("chat.postMessage") if c.ok][-1]
