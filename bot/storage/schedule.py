@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -101,6 +101,19 @@ def checks_first(
     return timer_check_at(now + every * offset, zone, frozenset(days), every, offset)
 
 
+def due_rows(model: type[SQLModel], column: str, now: datetime, limit: int) -> Select[Any]:
+    """The ids of up to ``limit`` rows whose ``column`` instant has passed, earliest first: a
+    range scan of that column's index, however many rows are not due."""
+    due_at = getattr(model, column)
+    return (
+        select(model.id)  # type: ignore[attr-defined]
+        .where(due_at <= now)
+        .order_by(due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 async def _claim(
     session: AsyncSession,
     model: type[SQLModel],
@@ -109,19 +122,11 @@ async def _claim(
     lease: timedelta,
     limit: int,
 ) -> tuple[list[Any], datetime]:
-    due_at = getattr(model, column)
     until = now + lease
-    picked = (
-        select(model.id)  # type: ignore[attr-defined]
-        .where(due_at <= now)
-        .order_by(due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
+    picked = due_rows(model, column, now, limit).scalar_subquery()
     result = await session.exec(
         update(model)
-        .where(model.id.in_(picked), due_at <= now)  # type: ignore[attr-defined]
+        .where(model.id.in_(picked), getattr(model, column) <= now)  # type: ignore[attr-defined]
         .values({column: until})
         .returning(model)
         .execution_options(synchronize_session=False)
