@@ -90,6 +90,8 @@ def socket(_: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
+    import aiohttp
+
     from bot.services.container import Services
     from bot.slack_app import team_clients_for
     from bot.worker import Worker
@@ -102,16 +104,19 @@ def worker(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        services = Services.create(settings)
-        worker = Worker(services, team_clients_for(settings, services), *([clock] if clock else []))
-        log.info("worker started (%s)", _db_kind(settings))
-        try:
-            if args.once:
-                await worker.round()
-            else:
-                await worker.run(stop)
-        finally:
-            await services.aclose()
+        services = Services.create(settings, *([clock] if clock else []))
+        # One HTTP session for every message the worker sends (slack_client says why).
+        async with aiohttp.ClientSession() as session:
+            clients = team_clients_for(settings, services, session)
+            worker = Worker(services, clients, *([clock] if clock else []))
+            log.info("worker started (%s)", _db_kind(settings))
+            try:
+                if args.once:
+                    await worker.round()
+                else:
+                    await worker.run(stop)
+            finally:
+                await services.aclose()
         log.info("worker stopped")
 
     asyncio.run(run())

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -25,14 +26,19 @@ from handlers.common import SERVICES_KEY
 log = logging.getLogger(__name__)
 
 
-def slack_client(settings: Settings) -> AsyncWebClient:
+def slack_client(
+    settings: Settings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
     """A Web API client that retries 429s (honouring ``Retry-After``) and dropped connections.
 
-    Bolt copies these retry handlers into the per-request clients it gives listeners.
+    Bolt copies these retry handlers into the per-request clients it gives listeners. Without a
+    ``session``, slack_sdk opens a new HTTP session (and connection) for every call: right for a
+    listener's few calls, wasteful for the worker's fan-out of messages, which passes its own.
     """
     return AsyncWebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
@@ -77,9 +83,12 @@ def oauth_settings(
     return oauth
 
 
-def team_clients_for(settings: Settings, services: Services) -> TeamClients:
-    """The worker's Slack clients: the bot token's, or each installed workspace's own."""
-    client = slack_client(settings)
+def team_clients_for(
+    settings: Settings, services: Services, session: aiohttp.ClientSession | None = None
+) -> TeamClients:
+    """The worker's Slack clients: the bot token's, or each installed workspace's own, all
+    sending over ``session`` when one is given."""
+    client = slack_client(settings, session)
     if not settings.oauth:
         return SingleWorkspaceClients(client)
     return InstalledWorkspaceClients(

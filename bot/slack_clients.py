@@ -67,6 +67,7 @@ class InstalledWorkspaceClients:
         return AsyncWebClient(
             token=bot.bot_token,
             base_url=self._base.base_url,
+            session=self._base.session,
             retry_handlers=self._base.retry_handlers,
         )
 

@@ -212,13 +212,17 @@ class ScheduleStore:
             now,
         )
 
-    def active_values(self, due: Due, now: datetime) -> dict[str, Any]:
-        """What to write on a claimed row whose user was just seen tracking time: active, and
-        so looked in on (if they were not already)."""
-        values: dict[str, Any] = {"active_at": now}
-        if due.row.timer_check_at is None and self.timer_checks:
+    def looked(self, due: Due, now: datetime, *, tracking: bool) -> dict[str, Any]:
+        """What to write on a claimed row whose running timer was just asked for (a summary,
+        a reminder, a check): that look was this interval's check, so the next one is an
+        interval later; seen ``tracking`` time, the user is active (and checked on from now, if
+        they were not)."""
+        values: dict[str, Any] = {"active_at": now} if tracking else {}
+        every = self.timer_checks
+        if every and (tracking or due.row.timer_check_at is not None):
+            offset = spread(due.key.enterprise_id or "", due.key.team_id, due.key.user_id)
             days = due.settings.summary_days
-            values[CHECK] = checks_first(due.key, due.zone, days, self.timer_checks, now)
+            values[CHECK] = timer_check_at(now + every, due.zone, frozenset(days), every, offset)
         return values
 
     async def active(self, link: Link, now: datetime) -> None:

@@ -1,6 +1,7 @@
 """An async client for the TrackingTime API v4 (see ``docs/trackingtime-api.md``).
 
-:class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process);
+:class:`TrackingTime` owns one connection pool per process (aiohttp's: see
+:mod:`bot.trackingtime.transport`);
 :meth:`TrackingTime.session` binds it to one user's App Password, TrackingTime workspace and time
 zone. Every reply's envelope is checked, because TrackingTime reports most failures inside
 HTTP 200 bodies.
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
+from base64 import b64encode
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+import aiohttp
 import httpx
 
 from bot import APP_NAME, __version__
@@ -30,6 +33,16 @@ from bot.trackingtime.errors import (
 )
 from bot.trackingtime.models import Event, Me, Project, RunningTimer, Task
 from bot.trackingtime.timefmt import to_tt, zone_or_utc
+from bot.trackingtime.transport import (
+    AiohttpTransport,
+    HttpxTransport,
+    Params,
+    Reply,
+    Timeouts,
+    Transport,
+    TransportError,
+    TransportTimeout,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +50,9 @@ log = logging.getLogger(__name__)
 def user_agent(contact: str) -> str:
     """What TrackingTime asks every API client to send: the application's name and version and
     how to reach whoever runs it (an email address or a URL), here followed by the HTTP library,
-    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-httpx/0.28.1``).
+    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-aiohttp/3.14.5``).
     """
-    return f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
+    return f"{APP_NAME}/{__version__} ({contact}) python-aiohttp/{aiohttp.__version__}"
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -49,8 +62,6 @@ MAX_PAGES = 50  # a guard against a server that never returns a short page
 
 # TrackingTime's own integrations authenticate App Passwords with this user name.
 APP_PASSWORD_USER = "API_TOKEN"
-
-Params = dict[str, str | int]
 
 
 class TrackingTime:
@@ -65,11 +76,12 @@ class TrackingTime:
         contact: str = DEFAULT_TRACKINGTIME_CONTACT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(
-            timeout=timeout,
-            headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
-            transport=transport,
+        self._transport: Transport = (
+            AiohttpTransport() if transport is None else HttpxTransport(transport)
         )
+        self._headers = {"User-Agent": user_agent(contact), "Accept": "application/json"}
+        limits = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._timeouts = Timeouts(connect=limits.connect, read=limits.read)
 
     def session(
         self, app_password: str, account_id: int | None = None, time_zone: str | None = None
@@ -78,7 +90,7 @@ class TrackingTime:
         return TrackingTimeSession(self, app_password, account_id, zone_or_utc(time_zone))
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
 
     async def request(
         self,
@@ -90,35 +102,30 @@ class TrackingTime:
     ) -> Any:
         """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`."""
         url = f"{self.base_url}/{path.lstrip('/')}"
+        credentials = b64encode(f"{APP_PASSWORD_USER}:{app_password}".encode()).decode()
+        headers = {**self._headers, "Authorization": f"Basic {credentials}"}
         try:
-            response = await self._http.request(
-                method,
-                url,
-                params=params,
-                data=form,
-                auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
-            )
-        except httpx.TimeoutException as exc:
-            raise TimedOut(f"{method} {path}: {type(exc).__name__}") from None
-        except httpx.RequestError as exc:  # transport errors, and a body that fails to decode
-            raise Unavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from None
-        return _unwrap(response, f"{method} {path}")
+            reply = await self._transport.send(method, url, headers, params, form, self._timeouts)
+        except TransportTimeout as exc:
+            raise TimedOut(f"{method} {path}: {exc}") from None
+        except TransportError as exc:
+            raise Unavailable(f"{method} {path}: {exc}") from None
+        return _unwrap(reply, f"{method} {path}")
 
 
-def _unwrap(response: httpx.Response, what: str) -> Any:
+def _unwrap(reply: Reply, what: str) -> Any:
     """Check both the HTTP status and the envelope's ``response.status``."""
-    status = response.status_code
+    status = reply.status
     if status == 401:
         raise InvalidCredentials(f"{what}: HTTP 401")
     if status == 429:
         raise RateLimited(f"{what}: HTTP 429")
     if status >= 500:
         raise Unavailable(f"{what}: HTTP {status}")
-    content_type = response.headers.get("content-type", "")
-    if "json" not in content_type:
-        raise Unavailable(f"{what}: HTTP {status} with {content_type or 'no content type'}")
+    if "json" not in reply.content_type:
+        raise Unavailable(f"{what}: HTTP {status} with {reply.content_type or 'no content type'}")
     try:
-        body = response.json()
+        body = json.loads(reply.body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise Unavailable(f"{what}: HTTP {status} with a body that is not JSON") from None
     envelope = body.get("response") if isinstance(body, dict) else None

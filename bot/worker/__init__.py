@@ -67,6 +67,7 @@ class RoundReport:
     digests: int
     decrypted: int
     seconds: float
+    summary_seconds: float  # of which sending the summaries
 
     @property
     def did_anything(self) -> bool:
@@ -88,7 +89,7 @@ class Worker:
         self._clock = clock
         self._messenger = Messenger(self._clients, sends_per_second)
         slots = asyncio.Semaphore(concurrency)
-        self._summaries = Summaries(services, self._messenger, slots)
+        self._summaries = Summaries(services, self._messenger, slots, concurrency)
         self._timers = Timers(services, self._messenger, slots)
 
     def _now(self) -> datetime:
@@ -102,7 +103,9 @@ class Worker:
         await self._services.oauth_states.purge_expired(now)
         await self._services.deliveries.purge(now - KEEP_DELIVERIES)
         kept = await self.retry_pending()
+        summaries_started = time.perf_counter()
         summaries = await self._summaries.send(now)
+        summary_seconds = time.perf_counter() - summaries_started
         reminders = await self._timers.remind(now)
         checks = await self._timers.check(now)
         digests = await self.send_digests()
@@ -114,6 +117,7 @@ class Worker:
             digests=digests,
             decrypted=self._services.keyring.decrypted - opened,
             seconds=time.perf_counter() - started,
+            summary_seconds=summary_seconds,
         )
         if report.did_anything or report.digests:
             log.info("worker round: %s", report)

@@ -23,7 +23,8 @@ BATCH = 200  # rows claimed at once
 # How long a claimed row is this worker's: a batch takes seconds, or minutes with TrackingTime
 # timing out on every call; a worker that dies leaves its rows due again after this.
 ROW_LEASE = timedelta(minutes=5)
-# A message's own claim (the once-per-day fact in the deliveries table).
+# A message's own claim (the once-per-day fact in the deliveries table), made when its work
+# starts; a batch's summaries are claimed together, for as long as their rows.
 DELIVERY_LEASE = timedelta(minutes=2)
 # When work that failed for now (TrackingTime or Slack unavailable) is looked at again.
 RETRY = timedelta(minutes=1)
@@ -50,8 +51,10 @@ async def each_due(
     column: UserColumn,
     now: datetime,
     work: Callable[[Due], Awaitable[Outcome]],
+    prepare: Callable[[list[Due]], Awaitable[None]] | None = None,
 ) -> Tally:
-    """Claim the rows due in ``column`` at ``now``, batch by batch, and do ``work`` on each."""
+    """Claim the rows due in ``column`` at ``now``, batch by batch, and do ``work`` on each
+    (after ``prepare`` on the whole batch, when given)."""
     tally = Tally()
 
     async def guarded(due: Due) -> Outcome:
@@ -63,6 +66,8 @@ async def each_due(
 
     while True:
         batch = await schedule.claim(column, now, ROW_LEASE, BATCH)
+        if batch and prepare is not None:
+            await prepare(batch)
         outcomes = await asyncio.gather(*(guarded(due) for due in batch))
         if batch:
             await schedule.settle(

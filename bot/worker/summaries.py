@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +19,11 @@ from bot.crypto import UnreadableSecret
 from bot.schedule import due_day, next_after
 from bot.services.container import Services
 from bot.storage.deliveries import SUMMARY as SUMMARY_KIND
+from bot.storage.deliveries import Wanted
 from bot.storage.schedule import SUMMARY, Due
 from bot.trackingtime import InvalidCredentials, TrackingTimeError
-from bot.worker.batches import DELIVERY_LEASE, RETRY, Outcome, Tally, each_due
+from bot.worker.batches import RETRY, ROW_LEASE, Outcome, Tally, each_due
+from bot.worker.grouped import Grouped
 from bot.worker.messenger import Messenger
 
 log = logging.getLogger(__name__)
@@ -41,37 +44,76 @@ def summary_day(due: Due, now: datetime) -> date | None:
     return due_day(settings.summary_days, settings.summary_time, due.zone, now)
 
 
+# How long a summary's "sent" waits for others to be written with it: a few milliseconds on
+# tens of summaries a second, against one commit each.
+LINGER = 0.02
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """The deliveries table as one round's summaries write to it: each batch's claimed at once,
+    and marks grouped (see :mod:`bot.worker.grouped`)."""
+
+    claimed: set[int]  # the rows of the current batch whose summary this worker holds
+    sent: Grouped[Wanted, None]
+    release: Grouped[Wanted, None]
+
+
+def wanted(due: Due, day: date) -> Wanted:
+    return (due.key, SUMMARY_KIND, day.isoformat())
+
+
 class Summaries:
-    def __init__(self, services: Services, messenger: Messenger, slots: asyncio.Semaphore) -> None:
+    def __init__(
+        self, services: Services, messenger: Messenger, slots: asyncio.Semaphore, concurrency: int
+    ) -> None:
         self._services = services
         self._messenger = messenger
         self._slots = slots
+        self._linger = LINGER if concurrency > 1 else 0.0  # alone, nobody would join
 
     async def send(self, now: datetime) -> Tally:
         """Every summary due at ``now`` that is not yet sent."""
-        return await each_due(
-            self._services.schedule, SUMMARY, now, lambda due: self._one(due, now)
+        deliveries = self._services.deliveries
+        ledger = Ledger(
+            set(),
+            Grouped(deliveries.sent_many, self._linger),
+            Grouped(deliveries.release_many, self._linger),
         )
 
-    async def _one(self, due: Due, now: datetime) -> Outcome:
+        async def claim(batch: list[Due]) -> None:
+            due_today = [(due, day) for due in batch if (day := summary_day(due, now))]
+            mine = await deliveries.claim_many(
+                [wanted(due, day) for due, day in due_today], now, ROW_LEASE
+            )
+            ledger.claimed.clear()
+            ledger.claimed.update(
+                due.id for (due, _), ok in zip(due_today, mine, strict=True) if ok
+            )
+
+        return await each_due(
+            self._services.schedule, SUMMARY, now, lambda due: self._one(due, now, ledger), claim
+        )
+
+    async def _one(self, due: Due, now: datetime, ledger: Ledger) -> Outcome:
         day = summary_day(due, now)
         if day is None:
             return Outcome(summary_next(due, now))
-        deliveries, period = self._services.deliveries, day.isoformat()
+        delivery = wanted(due, day)
+        if due.id not in ledger.claimed:
+            if await self._services.deliveries.was_sent(*delivery):
+                return Outcome(summary_next(due, now))
+            return Outcome({SUMMARY: now + RETRY})  # another worker is sending it
         async with self._slots:
-            if not await deliveries.claim(due.key, SUMMARY_KIND, period, now, DELIVERY_LEASE):
-                if await deliveries.was_sent(due.key, SUMMARY_KIND, period):
-                    return Outcome(summary_next(due, now))
-                return Outcome({SUMMARY: now + RETRY})  # another worker is sending it
             try:
                 outcome = await self._deliver(due, day, now)
             except BaseException:
-                await deliveries.release(due.key, SUMMARY_KIND, period)
+                await ledger.release(delivery)
                 raise
             if outcome is None:  # postponed: the claim goes back, to be tried again shortly
-                await deliveries.release(due.key, SUMMARY_KIND, period)
+                await ledger.release(delivery)
                 return Outcome({SUMMARY: now + RETRY}, asked=True)
-            await deliveries.sent(due.key, SUMMARY_KIND, period)
+            await ledger.sent(delivery)
             return outcome
 
     async def _deliver(self, due: Due, day: date, now: datetime) -> Outcome | None:
@@ -91,7 +133,6 @@ class Summaries:
             return None
         if not await self._messenger.send(key, daily_summary_message(summary, due.zone)):
             return None
-        values = summary_next(due, now)
-        if summary.report.total or summary.report.running:
-            values.update(services.schedule.active_values(due, now))
+        tracking = bool(summary.report.total or summary.report.running)
+        values = {**summary_next(due, now), **services.schedule.looked(due, now, tracking=tracking)}
         return Outcome(values, sent=True, asked=True)

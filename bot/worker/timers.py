@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from bot.blocks.summary import forgotten_timer_message
 from bot.crypto import UnreadableSecret
@@ -69,18 +68,19 @@ class Timers:
                 return Outcome({REMINDER: None}, asked=True)  # nothing to do until they reconnect
             except TrackingTimeError:
                 return Outcome({REMINDER: now + RETRY}, asked=True)
-            return await self._follow(due, timer, now, {})
+            return await self._follow(due, timer, now)
 
     async def _check(self, due: Due, now: datetime) -> Outcome:
-        every = self._services.schedule.timer_checks
+        schedule = self._services.schedule
+        every = schedule.timer_checks
         if not every or due.active_at is None or now - due.active_at >= ACTIVE_FOR:
             return Outcome({CHECK: None})  # away: looked for again once they are back
         zone, days = due.zone, due.settings.summary_days or WORKDAYS
-        offset = spread(due.key.enterprise_id or "", due.key.team_id, due.key.user_id)
-        following = {CHECK: timer_check_at(now + every, zone, days, every, offset)}
         if due.row.timer_remind_at is not None or not due.settings.timer_limit:
-            return Outcome(following)  # a known timer's reminder will look, or none is wanted
+            # A known timer's reminder will look, or no reminder is wanted: skip this one.
+            return Outcome(schedule.looked(due, now, tracking=False))
         if not in_working_hours(now, zone, days):
+            offset = spread(due.key.enterprise_id or "", due.key.team_id, due.key.user_id)
             return Outcome({CHECK: timer_check_at(now, zone, days, every, offset)})
         async with self._slots:
             try:
@@ -88,20 +88,19 @@ class Timers:
                 timer = await self._services.summaries.running_timer(link)
             except (InvalidCredentials, UnreadableSecret):
                 return Outcome({CHECK: None}, asked=True)  # until they reconnect
-            except TrackingTimeError:
-                return Outcome(following, asked=True)  # the next check, not sooner: a budget
-            if timer is not None and is_known(due, timer):
-                return Outcome(following, asked=True)  # reminded of already, or not overdue
-            return await self._follow(due, timer, now, following)
+            except TrackingTimeError:  # the next check, not sooner: a budget
+                return Outcome(schedule.looked(due, now, tracking=False), asked=True)
+            if timer is not None and is_known(due, timer):  # reminded of, or not yet overdue
+                return Outcome(schedule.looked(due, now, tracking=True), asked=True)
+            return await self._follow(due, timer, now)
 
-    async def _follow(
-        self, due: Due, timer: RunningTimer | None, now: datetime, values: dict[str, Any]
-    ) -> Outcome:
+    async def _follow(self, due: Due, timer: RunningTimer | None, now: datetime) -> Outcome:
         """What a look at the user's running timer means: nothing running (forget the known
-        one), a timer not yet known (know it), and its reminder, now if it is overdue."""
+        one), a timer not yet known (know it), and its reminder, now if it is overdue. The look
+        was the user's timer check for now (see ScheduleStore.looked)."""
+        values = self._services.schedule.looked(due, now, tracking=timer is not None)
         if timer is None:
             return Outcome({**values, **FORGOTTEN}, asked=True)
-        values = {**values, **self._services.schedule.active_values(due, now)}
         if not is_known(due, timer):
             values["timer_started_at"] = timer.started_at.astimezone(UTC)
             values["timer_event_id"] = timer.event_id
