@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -79,35 +79,40 @@ def database(postgres: bool, folder: Path) -> Iterator[str]:
 def workers(env: dict[str, str], count: int, *arguments: str) -> list[dict[str, Any]]:
     """Run ``count`` worker processes at once, their rounds in lockstep; what each reports."""
     command = [sys.executable, "-m", "bench.scale_worker", "--lockstep", *arguments]
-    # Their logs go to files: a full pipe would stop a process that nobody reads from yet.
-    logs = [tempfile.TemporaryFile("w+") for _ in range(count)]
-    running = [
-        subprocess.Popen(
-            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
-        )
-        for log in logs
-    ]
-    for _ in range(rounds(arguments)):
-        for process in running:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
-        for process in running:
-            assert process.stdout is not None
-            if process.stdout.readline().strip() != "done":
-                break  # it failed: its error is read below
-    results = []
-    for process, log in zip(running, logs, strict=True):
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.close()
-        out = process.stdout.read()  # through the buffer its "done" lines were read from
-        process.wait()
-        log.seek(0)
-        if process.returncode or not out.strip():
-            raise SystemExit(f"a worker process failed:\n{out[-500:]}\n{log.read()[-3000:]}")
-        results.append(json.loads(out.strip().splitlines()[-1]))
-        log.close()
-    return results
+    with ExitStack() as stack:
+        # Their logs go to files: a full pipe would stop a process nobody reads from yet.
+        logs = [stack.enter_context(tempfile.TemporaryFile("w+")) for _ in range(count)]
+        running = [
+            subprocess.Popen(
+                command,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+            )
+            for log in logs
+        ]
+        for _ in range(rounds(arguments)):
+            for process in running:
+                assert process.stdin is not None
+                process.stdin.write("go\n")
+                process.stdin.flush()
+            for process in running:
+                assert process.stdout is not None
+                if process.stdout.readline().strip() != "done":
+                    break  # it failed: its error is read below
+        results = []
+        for process, log in zip(running, logs, strict=True):
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.close()
+            out = process.stdout.read()  # through the buffer its "done" lines were read from
+            process.wait()
+            log.seek(0)
+            if process.returncode or not out.strip():
+                raise SystemExit(f"a worker process failed:\n{out[-500:]}\n{log.read()[-3000:]}")
+            results.append(json.loads(out.strip().splitlines()[-1]))
+        return results
 
 
 def rounds(arguments: tuple[str, ...]) -> int:
