@@ -27,7 +27,7 @@ import aiohttp
 
 from bot.services.container import Services
 from bot.settings import load_settings
-from bot.slack_app import slack_client
+from bot.slack_clients import slack_client
 from bot.worker import CONCURRENCY, RoundReport, Worker
 
 

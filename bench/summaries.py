@@ -23,7 +23,7 @@ from bot.fakes.slack import FakeSlack
 from bot.fakes.trackingtime import FakeTrackingTime
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
-from bot.slack_app import slack_client
+from bot.slack_clients import slack_client
 from bot.storage import AccountStore, Database, Link, SlackUserKey, upgrade_schema
 from bot.worker import CONCURRENCY, SENDS_PER_SECOND_PER_WORKSPACE, Worker
 

@@ -304,11 +304,14 @@ def report(
             f"{sample[0]['summary_seconds']:.1f} s, {one_by_one:.1f}/s; bar ≥ "
             f"{SPEED_UP:.0f}x); each user's once: {once}"
         )
-        peaks = [w["peak_rss_mb"] for kind in ("quiet", "window", "summaries") for w in got[kind]]
-        ok = max(peaks) <= PEAK_RSS_MB
+        phases = ("quiet", "window", "summaries")
+        peaks = {kind: max(w["peak_rss_mb"] for w in got[kind]) for kind in phases}
+        ok = max(peaks.values()) <= PEAK_RSS_MB
         print(
-            f"  [{check(f'memory, {name}', ok, failures)}] worker peak RSS {max(peaks):.0f} MB "
-            f"(bar ≤ {PEAK_RSS_MB:.0f} MB)"
+            f"  [{check(f'memory, {name}', ok, failures)}] worker peak RSS "
+            f"{max(peaks.values()):.0f} MB (quiet rounds {peaks['quiet']:.0f}, timer checks "
+            f"{peaks['window']:.0f}, summaries {peaks['summaries']:.0f}; bar ≤ "
+            f"{PEAK_RSS_MB:.0f} MB)"
         )
 
 

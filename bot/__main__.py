@@ -93,7 +93,7 @@ def worker(args: argparse.Namespace) -> int:
     import aiohttp
 
     from bot.services.container import Services
-    from bot.slack_app import team_clients_for
+    from bot.slack_clients import team_clients_for
     from bot.worker import Worker
 
     settings = load_settings(need_encryption=True, need_bot_token=True)
@@ -107,7 +107,7 @@ def worker(args: argparse.Namespace) -> int:
         services = Services.create(settings, *([clock] if clock else []))
         # One HTTP session for every message the worker sends (slack_client says why).
         async with aiohttp.ClientSession() as session:
-            clients = team_clients_for(settings, services, session)
+            clients = team_clients_for(settings, services.installations, session)
             worker = Worker(services, clients, *([clock] if clock else []))
             log.info("worker started (%s)", _db_kind(settings))
             try:

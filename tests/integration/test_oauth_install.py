@@ -18,7 +18,7 @@ from bot.fakes.slack import FakeSlack, FakeSlackServer
 from bot.fakes.slack_requests import SlackUser
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.services.container import Services
-from bot.slack_app import team_clients_for
+from bot.slack_clients import team_clients_for
 from bot.storage import UserSettings
 from bot.worker import Worker
 from tests.support.databases import app_database
@@ -142,7 +142,9 @@ async def test_two_workspaces_rotation_and_one_leaving(
         GLOBEX.key, UserSettings(summary_days=frozenset(range(7)))
     )
     await scheduled_at(services, evening - timedelta(hours=1))
-    worker = Worker(services, team_clients_for(app.settings, services), lambda: evening)
+    worker = Worker(
+        services, team_clients_for(app.settings, services.installations), lambda: evening
+    )
     assert await worker.send_summaries() == 1
     dm = [c for c in fake_slack.calls_to("chat.postMessage") if c.ok][-1]
     assert dm.args["channel"] == GLOBEX.user_id and dm.token != globex_old
