@@ -14,6 +14,7 @@ from sqlmodel import col, select
 
 from bot.crypto import Keyring, generate_key
 from bot.storage import AccountStore, Database, Link, SlackUserKey, UserSettings
+from bot.storage.deliveries import TeamSettingsStore
 from bot.storage.models import LinkedAccount, TeamSettings
 from bot.storage.pending import due_entries
 from bot.storage.schedule import (
@@ -267,3 +268,28 @@ async def test_nothing_is_read_for_rows_not_due(database: Database) -> None:
     async with database.sessions() as session:
         first = (await session.exec(earliest.limit(1))).one()
     assert aware(first) == MONDAY_0900_BERLIN + timedelta(days=1)
+
+
+async def test_a_digest_is_due_at_its_time_in_its_zone_and_off_is_never(database: Database) -> None:
+    clock = Clock(MONDAY_0900_BERLIN)
+    teams = TeamSettingsStore(database.sessions, clock)
+    schedule = ScheduleStore(database.sessions, HOUR)
+    await teams.set_digest(None, "T1", "C1", "Europe/Berlin", "17:45")
+    await teams.set_digest(None, "T2", "C2", "America/New_York", "09:00")
+    async with database.sessions() as session:
+        rows = {
+            r.team_id: aware(r.digest_due_at)
+            for r in (await session.exec(select(TeamSettings))).all()
+        }
+    assert rows == {"T1": berlin(23, 17, 45), "T2": datetime(2026, 11, 23, 14, 0, tzinfo=UTC)}
+    lease = timedelta(minutes=15)
+    [new_york] = await schedule.claim_digests(datetime(2026, 11, 23, 14, 30, tzinfo=UTC), lease, 10)
+    assert new_york.row.team_id == "T2"
+    await schedule.settle_digest(new_york, datetime(2026, 11, 24, 14, 0, tzinfo=UTC))
+    [berlin_due] = await schedule.claim_digests(berlin(23, 18), lease, 10)
+    assert berlin_due.row.team_id == "T1"
+    await teams.set_digest(None, "T1", None, "Europe/Berlin", "17:45")  # turned off
+    # On Tuesday evening only New York's comes due.
+    assert [d.row.team_id for d in await schedule.claim_digests(berlin(24, 18), lease, 10)] == [
+        "T2"
+    ]
