@@ -156,11 +156,7 @@ async def team_day(
     services: Services, row: TeamSettings, day: date, now: datetime, concurrency: int = 10
 ) -> TeamDay:
     """Every member linked in the digest's workspace, read at most ``concurrency`` at a time."""
-    links = [
-        link
-        for link in await services.accounts.all_links(row.team_id)
-        if (link.key.enterprise_id or "") == (row.enterprise_id or "")
-    ]
+    links = await services.accounts.team_links(row.enterprise_id or None, row.team_id)
     limit = asyncio.Semaphore(max(concurrency, 1))
     members = await asyncio.gather(
         *(member_day(services.reports, link, day, limit) for link in links)

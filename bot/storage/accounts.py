@@ -123,12 +123,14 @@ class AccountStore:
             reconnect_notified=row.reconnect_notified,
         )
 
-    async def all_links(self, team_id: str | None = None) -> list[Link]:
-        """Every link (of one workspace), for the worker's scheduled messages. A row whose
-        password no key can read is skipped: its user is asked to reconnect when they next act."""
-        query = select(LinkedAccount)
-        if team_id is not None:
-            query = query.where(col(LinkedAccount.team_id) == team_id)
+    async def team_links(self, enterprise_id: str | None, team_id: str) -> list[Link]:
+        """Every link of one workspace, for its team digest (each member is read with their own
+        App Password). A row whose password no key can read is skipped: its user is asked to
+        reconnect when they next act."""
+        query = select(LinkedAccount).where(
+            col(LinkedAccount.enterprise_id) == (enterprise_id or ""),
+            col(LinkedAccount.team_id) == team_id,
+        )
         async with self._sessions() as session:
             rows = (await session.exec(query.order_by(col(LinkedAccount.id)))).all()
         links = []
