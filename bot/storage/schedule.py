@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 from typing import Any, Literal
 
 from sqlalchemy import Select, bindparam, func, select, update
@@ -61,17 +62,17 @@ class Due:
     def id(self) -> int:
         return self.row.id or 0
 
-    @property
+    @cached_property
     def key(self) -> SlackUserKey:
         return SlackUserKey(
             self.row.enterprise_id or None, self.row.team_id, self.row.slack_user_id
         )
 
-    @property
+    @cached_property
     def zone(self) -> tzinfo:
         return zone_or_utc(self.row.time_zone)
 
-    @property
+    @cached_property  # read many times while its work is decided
     def settings(self) -> UserSettings:
         return UserSettings.from_row(self.row)
 
@@ -99,6 +100,15 @@ def checks_first(
     moment of it fixed per user, so that many users do not fall due together."""
     offset = spread(key.enterprise_id or "", key.team_id, key.user_id)
     return timer_check_at(now + every * offset, zone, frozenset(days), every, offset)
+
+
+def check_after_look(
+    key: SlackUserKey, zone: tzinfo, days: Iterable[int], every: timedelta, now: datetime
+) -> datetime:
+    """When to look for a user's timer next, having just seen it (or started or stopped it):
+    an interval later, inside their working hours."""
+    offset = spread(key.enterprise_id or "", key.team_id, key.user_id)
+    return timer_check_at(now + every, zone, frozenset(days), every, offset)
 
 
 def due_rows(model: type[SQLModel], column: str, now: datetime, limit: int) -> Select[Any]:
@@ -201,17 +211,6 @@ class ScheduleStore:
                 session, TeamSettings, DIGEST, [(due.row.id or 0, due.lease, {DIGEST: next_at})]
             )
 
-    def _checks_from(self, link: Link, now: datetime) -> datetime | None:
-        if not self.timer_checks:
-            return None
-        return checks_first(
-            link.key,
-            zone_or_utc(link.time_zone),
-            link.settings.summary_days,
-            self.timer_checks,
-            now,
-        )
-
     def looked(self, due: Due, now: datetime, *, tracking: bool) -> dict[str, Any]:
         """What to write on a claimed row whose running timer was just asked for (a summary,
         a reminder, a check): that look was this interval's check, so the next one is an
@@ -220,20 +219,27 @@ class ScheduleStore:
         values: dict[str, Any] = {"active_at": now} if tracking else {}
         every = self.timer_checks
         if every and (tracking or due.row.timer_check_at is not None):
-            offset = spread(due.key.enterprise_id or "", due.key.team_id, due.key.user_id)
             days = due.settings.summary_days
-            values[CHECK] = timer_check_at(now + every, due.zone, frozenset(days), every, offset)
+            values[CHECK] = check_after_look(due.key, due.zone, days, every, now)
         return values
+
+    def _check_after_look(self, link: Link, now: datetime) -> datetime | None:
+        if not self.timer_checks:
+            return None
+        zone, days = zone_or_utc(link.time_zone), link.settings.summary_days
+        return check_after_look(link.key, zone, days, self.timer_checks, now)
 
     async def active(self, link: Link, now: datetime) -> None:
         """The user is using the app: their timers are looked for from now on (if they were
         not already), until they have been away for a while."""
+        first = None
+        if self.timer_checks:
+            zone, days = zone_or_utc(link.time_zone), link.settings.summary_days
+            first = checks_first(link.key, zone, days, self.timer_checks, now)
         await self._update(
             link.key,
             active_at=now,
-            timer_check_at=func.coalesce(
-                LinkedAccount.timer_check_at, self._checks_from(link, now)
-            ),
+            timer_check_at=func.coalesce(LinkedAccount.timer_check_at, first),
         )
 
     async def timer_started(
@@ -248,7 +254,7 @@ class ScheduleStore:
             timer_event_id=event_id,
             timer_remind_at=(started_at + limit).astimezone(UTC) if limit else None,
             active_at=now,
-            timer_check_at=self._checks_from(link, now),
+            timer_check_at=self._check_after_look(link, now),
         )
 
     async def timer_stopped(self, link: Link, now: datetime) -> None:
@@ -259,7 +265,7 @@ class ScheduleStore:
             timer_event_id=None,
             timer_remind_at=None,
             active_at=now,
-            timer_check_at=self._checks_from(link, now),
+            timer_check_at=self._check_after_look(link, now),
         )
 
     async def _update(self, key: SlackUserKey, **values: Any) -> None:
