@@ -33,6 +33,8 @@ def _configure_logging() -> None:
     )
     # Bolt logs request bodies at DEBUG and on failed verification at INFO: keep user input out.
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    # httpx logs every request at INFO: a line per TrackingTime call, and CPU under load.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
@@ -51,13 +53,11 @@ def migrate(_: argparse.Namespace) -> int:
 
 
 def serve(_: argparse.Namespace) -> int:
-    import uvicorn
-
-    from bot.web import create_web_app
+    from bot.web import create_web_app, serve_forever
 
     settings = load_settings(need_slack=True, need_encryption=True)
     log.info("TrackingTime for Slack %s listening on port %d", __version__, settings.port)
-    uvicorn.run(create_web_app(settings), host="0.0.0.0", port=settings.port, log_level="warning")
+    serve_forever(create_web_app(settings), settings.port)
     return 0
 
 

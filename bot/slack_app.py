@@ -20,6 +20,7 @@ import handlers
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.slack_clients import InstalledWorkspaceClients, SingleWorkspaceClients, TeamClients
+from bot.slack_http import PooledRespond
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,11 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
         context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
     ) -> Any:
         context[SERVICES_KEY] = services
+        # Every listener's Web API client and respond() share one session (bot/slack_http.py).
+        session = services.slack_http.session()
+        context.client.session = session
+        if context.response_url:
+            context["respond"] = PooledRespond(context.response_url, session)
         return await next()
 
     app.use(provide_services)

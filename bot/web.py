@@ -58,3 +58,10 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
             Route(REDIRECT_PATH, slack_events, methods=["GET"]),
         ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def serve_forever(app: Starlette, port: int) -> None:
+    """Serve ``app`` on ``port`` on every interface until SIGTERM or SIGINT."""
+    import uvicorn
+
+    uvicorn.run(app, host="0.0.0.0", port=port, log_level="warning", access_log=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -43,6 +45,10 @@ class Database:
 
 
 def alembic_config(url: str) -> Config:
+    # Alembic (and Mako) are imported here, not at the top: a web process that never migrates
+    # would carry them for nothing (~10 MB of its idle memory).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # ConfigParser interpolation would choke on a '%' in a password.
@@ -53,8 +59,12 @@ def alembic_config(url: str) -> Config:
 def upgrade_schema(url: str, revision: str = "head") -> None:
     """Bring the schema up to ``revision``. Synchronous: it runs its own event loop, so call it
     from async code with ``asyncio.to_thread``."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 
 def downgrade_schema(url: str, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(url), revision)

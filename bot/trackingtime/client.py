@@ -1,6 +1,9 @@
 """An async client for the TrackingTime API v4 (see ``docs/trackingtime-api.md``).
 
-:class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process);
+:class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process) on an
+aiohttp transport: httpcore's own pool spends CPU in proportion to connections times queued
+requests (encode/httpcore#1035), which under a burst cost more than every other part of a
+request together; ``python -m bench.transports`` measures the candidates.
 :meth:`TrackingTime.session` binds it to one user's App Password, TrackingTime workspace and time
 zone. Every reply's envelope is checked, because TrackingTime reports most failures inside
 HTTP 200 bodies.
@@ -11,9 +14,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime, timedelta, tzinfo
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from bot import APP_NAME, __version__
 from bot.settings import DEFAULT_TRACKINGTIME_CONTACT
@@ -43,6 +49,9 @@ def user_agent(contact: str) -> str:
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Connections to TrackingTime one process keeps at most; calls beyond wait for one (in aiohttp's
+# connector, a queue that costs nothing per waiter), bounded by the timeout's pool part.
+MAX_CONNECTIONS = 100
 TASKS_PAGE_SIZE = 100  # /tasks pages at 100 whatever is asked
 EVENTS_PAGE_SIZE = 200
 MAX_PAGES = 50  # a guard against a server that never returns a short page
@@ -51,6 +60,18 @@ MAX_PAGES = 50  # a guard against a server that never returns a short page
 APP_PASSWORD_USER = "API_TOKEN"
 
 Params = dict[str, str | int]
+
+
+def _aiohttp_session() -> aiohttp.ClientSession:
+    """The transport's session, made on the first call (inside the event loop).
+
+    One client calls TrackingTime for every user of the process, so no cookie is kept, neither
+    here nor by httpx: a cookie set in one user's answer must never go out with another's call.
+    """
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=httpx.create_ssl_context()),
+        cookie_jar=aiohttp.DummyCookieJar(),
+    )
 
 
 class TrackingTime:
@@ -68,7 +89,8 @@ class TrackingTime:
         self._http = httpx.AsyncClient(
             timeout=timeout,
             headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
-            transport=transport,
+            transport=transport or AiohttpTransport(client=_aiohttp_session),
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     def session(
@@ -98,11 +120,23 @@ class TrackingTime:
                 data=form,
                 auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
             )
-        except httpx.TimeoutException as exc:
-            raise TimedOut(f"{method} {path}: {type(exc).__name__}") from None
-        except httpx.RequestError as exc:  # transport errors, and a body that fails to decode
-            raise Unavailable(f"{method} {path}: {type(exc).__name__}: {exc}") from None
+        except (httpx.RequestError, aiohttp.ClientError, TimeoutError) as exc:
+            raise _transport_failure(exc, f"{method} {path}") from None
         return _unwrap(response, f"{method} {path}")
+
+
+def _transport_failure(exc: Exception, what: str) -> TrackingTimeError:
+    """No answer: :class:`TimedOut` when time ran out, else :class:`Unavailable`.
+
+    Decided on aiohttp's own exception where there is one: httpx-aiohttp reports every aiohttp
+    connection error as ``httpx.ConnectTimeout``, a refused connection included, and lets a
+    bare ``TimeoutError`` through.
+    """
+    cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
+    if isinstance(cause, TimeoutError | httpx.TimeoutException):  # aiohttp's are TimeoutErrors
+        return TimedOut(f"{what}: {type(cause).__name__}")
+    # transport errors, and a body that fails to decode
+    return Unavailable(f"{what}: {type(cause).__name__}: {cause}")
 
 
 def _unwrap(response: httpx.Response, what: str) -> Any:
