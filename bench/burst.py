@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,6 +212,7 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=1, help="WEB_CONCURRENCY for the app")
     parser.add_argument("--postgres", action="store_true", help=f"the app on {POSTGRES_URL}")
     parser.add_argument("--wait", type=float, default=60, help="s without a reply to give up")
+    parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     parser.add_argument("--no-floor", action="store_true", help="the app alone (no bars)")
     parser.add_argument("--profile", type=Path, help="py-spy the app into this file (raw)")
     args = parser.parse_args()
@@ -250,17 +252,21 @@ def main() -> int:
                     argv,
                     {**env, "DATABASE_URL": database_url, "PORT": str(port)},
                     port,
-                    Path(folder) / f"{argv[-1]}.log",
+                    (args.logs or Path(folder)) / f"{argv[-1]}.log",
                 )
                 try:
                     runs.append(_burst(server, fakes, args, name))
                 finally:
                     server.stop()
-                log = (Path(folder) / f"{argv[-1]}.log").read_text()
+                log = ((args.logs or Path(folder)) / f"{argv[-1]}.log").read_text()
                 if "Traceback" in log:
-                    first = log[log.index("Traceback") :][:3000]
-                    print(f"{name}: {log.count('Traceback')} tracebacks in its log; the first:")
-                    print(first, file=sys.stderr)
+                    errors = Counter(
+                        line for line in log.splitlines() if line and line[0].isalpha()
+                        and ("Error" in line.split(":")[0] or "Exception" in line.split(":")[0])
+                    )  # fmt: skip
+                    print(f"{name}: {log.count('Traceback')} tracebacks in its log:")
+                    for line, count in errors.most_common(5):
+                        print(f"  {count} x {line[:300]}")
         finally:
             fakes.close()
     held = report(runs[0], runs[1] if len(runs) > 1 else None, args)

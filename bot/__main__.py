@@ -20,22 +20,10 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot import __version__
 from bot.crypto import generate_key
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Bolt logs request bodies at DEBUG and on failed verification at INFO: keep user input out.
-    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
-    # httpx logs every request at INFO: a line per TrackingTime call, and CPU under load.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def keygen(_: argparse.Namespace) -> int:
@@ -53,11 +41,20 @@ def migrate(_: argparse.Namespace) -> int:
 
 
 def serve(_: argparse.Namespace) -> int:
-    from bot.web import create_web_app, serve_forever
+    from bot.web import WEB_APP_FACTORY, create_web_app, serve_forever
 
     settings = load_settings(need_slack=True, need_encryption=True)
-    log.info("TrackingTime for Slack %s listening on port %d", __version__, settings.port)
-    serve_forever(create_web_app(settings), settings.port)
+    processes = settings.web_concurrency
+    log.info(
+        "TrackingTime for Slack %s listening on port %d (%d web process%s)",
+        __version__,
+        settings.port,
+        processes,
+        "" if processes == 1 else "es",
+    )
+    # One process serves the app made here; several each make their own from the environment.
+    app = WEB_APP_FACTORY if processes > 1 else create_web_app(settings)
+    serve_forever(app, settings.port, processes)
     return 0
 
 
@@ -203,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.started = started
     load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
-    _configure_logging()
+    configure_logging()
     try:
         action = COMMANDS[args.command][0] if args.command else run
         return action(args)

@@ -62,16 +62,23 @@ APP_PASSWORD_USER = "API_TOKEN"
 Params = dict[str, str | int]
 
 
-def _aiohttp_session() -> aiohttp.ClientSession:
-    """The transport's session, made on the first call (inside the event loop).
+def _aiohttp_transport() -> AiohttpTransport:
+    """httpx over one aiohttp session, made on the first call (aiohttp binds a session to the
+    event loop it is made in); the TLS context is made now, so the first call does not wait for
+    the CA bundle to load.
 
     One client calls TrackingTime for every user of the process, so no cookie is kept, neither
     here nor by httpx: a cookie set in one user's answer must never go out with another's call.
     """
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=httpx.create_ssl_context()),
-        cookie_jar=aiohttp.DummyCookieJar(),
-    )
+    tls = httpx.create_ssl_context()
+
+    def session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=tls),
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+
+    return AiohttpTransport(verify=tls, client=session)
 
 
 class TrackingTime:
@@ -89,7 +96,7 @@ class TrackingTime:
         self._http = httpx.AsyncClient(
             timeout=timeout,
             headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
-            transport=transport or AiohttpTransport(client=_aiohttp_session),
+            transport=transport or _aiohttp_transport(),
             cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
