@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,9 +42,11 @@ from bench.stack import (
     free_port,
     prepare_database,
     rss_mb,
+    scratch_postgres,
 )
 from bot.crypto import generate_key
 
+# The admin login: --postgres makes a throwaway role and schema there, and drops them after.
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SUSTAINED_SAMPLE_EVERY = 2000
 
@@ -220,9 +223,12 @@ def main() -> int:
 
     fakes = Fakes(args.users)
     key = generate_key()
-    with tempfile.TemporaryDirectory() as folder:
+    with ExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
         sqlite_url = f"sqlite:///{Path(folder) / 'burst.db'}"
-        app_url = POSTGRES_URL if args.postgres else sqlite_url
+        app_url = (
+            stack.enter_context(scratch_postgres(POSTGRES_URL)) if args.postgres else sqlite_url
+        )
         prepare_database(sqlite_url, key, fakes.users)  # the floor reads SQLite
         if args.postgres:
             prepare_database(app_url, key, fakes.users)

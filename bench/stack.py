@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
@@ -245,3 +247,41 @@ class Server:
             self.process.kill()
             self.process.wait()
         self._log.close()
+
+
+@contextmanager
+def scratch_postgres(admin_url: str) -> Iterator[str]:
+    """A throwaway role and schema on the PostgreSQL at ``admin_url`` (as the tests make them:
+    the role's own schema comes first on its search path); yields a URL logging in as it."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    role = f"tt_bench_{secrets.token_hex(6)}"
+    password = secrets.token_hex(16)
+    admin = make_url(admin_url).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+
+    async def run(*statements: str) -> None:
+        connection = await asyncpg.connect(dsn)
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(
+        run(
+            f"CREATE ROLE {role} LOGIN PASSWORD '{password}'",
+            f"CREATE SCHEMA {role} AUTHORIZATION {role}",
+        )
+    )
+    try:
+        yield admin.set(username=role, password=password).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(
+            run(
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'",
+                f"DROP SCHEMA IF EXISTS {role} CASCADE",
+                f"DROP ROLE IF EXISTS {role}",
+            )
+        )

@@ -7,16 +7,18 @@ workspaces can never reach the other workspace's row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Keyring, UnreadableSecret
+from bot.storage.batched import BatchedReads
 from bot.storage.models import LinkedAccount
 
 
@@ -35,17 +37,20 @@ class SlackUserKey:
             col(LinkedAccount.slack_user_id) == self.user_id,
         )
 
-    def _params(self) -> dict[str, str]:
-        """Values for :data:`_LINK_OF_KEY`."""
-        return {"enterprise": self.enterprise_id or "", "team": self.team_id, "user": self.user_id}
+    @property
+    def _row_key(self) -> tuple[str, str, str]:
+        """The key as the table stores it (no enterprise is ``""``)."""
+        return (self.enterprise_id or "", self.team_id, self.user_id)
 
 
-# Built once: building this select takes more CPU than SQLite takes to run it, and every request
-# reads its user's link.
-_LINK_OF_KEY = select(LinkedAccount).where(
-    col(LinkedAccount.enterprise_id) == bindparam("enterprise"),
-    col(LinkedAccount.team_id) == bindparam("team"),
-    col(LinkedAccount.slack_user_id) == bindparam("user"),
+# Built once (building a select costs more CPU than SQLite takes to run it): the links of a
+# batch of keys, which every request's first read joins (bot/storage/batched.py).
+_LINKS_OF_KEYS = select(LinkedAccount).where(
+    tuple_(
+        col(LinkedAccount.enterprise_id),
+        col(LinkedAccount.team_id),
+        col(LinkedAccount.slack_user_id),
+    ).in_(bindparam("keys", expanding=True))
 )
 
 
@@ -89,15 +94,21 @@ class AccountStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
         self._sessions = sessions
         self._keyring = keyring
+        self._reads = BatchedReads(self._rows)
 
     async def get(self, key: SlackUserKey) -> Link | None:
         """The user's link, or ``None``. Raises :class:`bot.crypto.UnreadableSecret` when the
-        password was written with a key that has since been removed."""
+        password was written with a key that has since been removed. Reads asked for at the
+        same time share one query."""
+        row = await self._reads.get(key._row_key)
+        return None if row is None else self._link(row)
+
+    async def _rows(
+        self, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], LinkedAccount]:
         async with self._sessions() as session:
-            row = (await session.exec(_LINK_OF_KEY, params=key._params())).first()
-        if row is None:
-            return None
-        return self._link(row)
+            rows = (await session.exec(_LINKS_OF_KEYS, params={"keys": keys})).all()
+        return {(row.enterprise_id, row.team_id, row.slack_user_id): row for row in rows}
 
     def _link(self, row: LinkedAccount) -> Link:
         return Link(

@@ -20,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # when the loop is busy those trips, not SQLite, take the time, so SQLite gets many connections
 # (WAL lets them read at once). A PostgreSQL connection is a server process, shared by every web
 # and worker process: few each, with room for a burst.
-SQLITE_POOL = {"pool_size": 20, "max_overflow": 20}
+SQLITE_POOL = {"pool_size": 5, "max_overflow": 5}
 POSTGRES_POOL = {"pool_size": 5, "max_overflow": 10}
 
 
