@@ -24,7 +24,7 @@ class Profile:
     """``py-spy record`` attached to ``pid`` until :meth:`stop`, sampling only the thread that
     holds the GIL (so threads waiting in a queue, such as aiosqlite's, do not count)."""
 
-    def __init__(self, pid: int, output: Path, rate: int = 250) -> None:
+    def __init__(self, pid: int, output: Path, rate: int = 500) -> None:
         if shutil.which("py-spy") is None:
             raise SystemExit("--profile needs py-spy: pip install py-spy")
         self.output = output

@@ -96,6 +96,10 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
         client=client,
         oauth_settings=oauth_settings(settings, services, client) if settings.oauth else None,
         logger=logging.getLogger("slack_bolt"),
+        # Middleware for workflow functions and assistant threads, which the app has none of:
+        # every request would pass through them for nothing.
+        attaching_function_token_enabled=False,
+        attaching_conversation_kwargs_enabled=False,
     )
 
     async def provide_services(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import date, datetime, timedelta, tzinfo
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import aiohttp
@@ -62,13 +61,30 @@ APP_PASSWORD_USER = "API_TOKEN"
 Params = dict[str, str | int]
 
 
+class _NoCookies(httpx.Cookies):
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass  # neither kept nor even looked for (httpx parses every answer's headers for them)
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """One client calls TrackingTime for every user of the process: a cookie set in one user's
+    answer must never go out with another user's call, so it keeps none."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, _: object) -> None:
+        pass
+
+
 def _aiohttp_transport() -> AiohttpTransport:
     """httpx over one aiohttp session, made on the first call (aiohttp binds a session to the
     event loop it is made in); the TLS context is made now, so the first call does not wait for
     the CA bundle to load.
 
-    One client calls TrackingTime for every user of the process, so no cookie is kept, neither
-    here nor by httpx: a cookie set in one user's answer must never go out with another's call.
+    Like httpx above it, the session keeps no cookie (see :class:`_CookielessClient`).
     """
     tls = httpx.create_ssl_context()
 
@@ -93,11 +109,10 @@ class TrackingTime:
         contact: str = DEFAULT_TRACKINGTIME_CONTACT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.AsyncClient(
+        self._http = _CookielessClient(
             timeout=timeout,
             headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
             transport=transport or _aiohttp_transport(),
-            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     def session(
