@@ -48,9 +48,11 @@ def user_agent(contact: str) -> str:
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-# Connections to TrackingTime one process keeps at most; calls beyond wait for one (in aiohttp's
-# connector, a queue that costs nothing per waiter), bounded by the timeout's pool part.
-MAX_CONNECTIONS = 100
+# Connections to TrackingTime one process keeps at most: two for each request running at once
+# (bot/settings.DEFAULT_MAX_RUNNING; /track status asks two things at once), so that a running
+# request never waits for one while TrackingTime is slow. Calls beyond wait in aiohttp's
+# connector, a queue that costs nothing per waiter, for as long as the timeout's pool part.
+MAX_CONNECTIONS = 256
 TASKS_PAGE_SIZE = 100  # /tasks pages at 100 whatever is asked
 EVENTS_PAGE_SIZE = 200
 MAX_PAGES = 50  # a guard against a server that never returns a short page
