@@ -7,13 +7,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.request.internals import parse_body
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.adapter.starlette.async_handler import (
+    AsyncSlackRequestHandler,
+    to_async_bolt_request,
+    to_starlette_response,
+)
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -22,12 +25,23 @@ from starlette.routing import Route
 
 from bot import __version__
 from bot.admission import WorkLimit, busy_answer, count_listeners
-from bot.logs import configure_logging
+from bot.guard import (
+    RefusalLog,
+    Refused,
+    check_shape,
+    check_signature,
+    parse_signed_body,
+    read_body,
+)
+from bot.logs import configure_logging, throttle_uvicorn
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
 from bot.slack_app import INSTALL_PATH, REDIRECT_PATH, build_app
 
 log = logging.getLogger(__name__)
+
+# How often the requests refused before Bolt are summed up in the log (bot/guard.py).
+REFUSALS_SUMMARY_SECONDS = 60.0
 
 
 def create_web_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -39,26 +53,30 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
     )
     count_listeners(bolt, limit)
     slack = AsyncSlackRequestHandler(bolt)
-    verifier = SignatureVerifier(settings.slack_signing_secret)
-
-    async def turned_away(request: Request) -> Response | None:
-        """The busy answer, when the process is full and this is not a submission it still
-        takes; decided before Bolt parses anything, so that a flood costs next to nothing."""
-        raw = await request.body()  # Starlette keeps it for Bolt
-        try:
-            body = parse_body(raw.decode(), request.headers.get("content-type", ""))
-        except ValueError:  # not Slack's shape (UnicodeDecodeError too): Bolt answers it
-            return None
-        if not isinstance(body, dict) or limit.admits(body) or not _signed(verifier, raw, request):
-            return None  # taken on, or refused by Bolt's own verification
-        limit.turn_away()
-        answer = busy_answer(body)
-        return JSONResponse(answer) if answer is not None else Response(status_code=200)
+    refusals = RefusalLog()
+    throttle_uvicorn()
 
     async def slack_events(request: Request) -> Response:
-        if limit.full and (busy := await turned_away(request)) is not None:
-            return busy
-        return await slack.handle(request)
+        """Checked (bot/guard.py), admitted or told busy (bot/admission.py), then Bolt's."""
+        try:
+            raw = await read_body(request)
+            check_signature(settings.slack_signing_secret, raw, request.headers)
+            body = parse_signed_body(raw, request.headers.get("content-type", ""))
+            check_shape(body)
+        except Refused as refused:
+            refusals.note(refused)
+            return Response(status_code=refused.status)
+        if not limit.admits(body):
+            limit.turn_away()
+            answer = busy_answer(body)
+            return JSONResponse(answer) if answer is not None else Response(status_code=200)
+        try:
+            bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, raw))
+        except Exception as error:  # a shape the checks did not foresee (Bolt's own handling of
+            # a listener's failure answers 500 and never gets here): still no 500, no traceback
+            refusals.note(Refused(400, f"Bolt could not read it: {type(error).__name__}"))
+            return Response(status_code=400)
+        return to_starlette_response(bolt_response)
 
     async def oauth_pages(request: Request) -> Response:
         return await slack.handle(request)
@@ -74,7 +92,15 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async def summarise_refusals() -> None:
+            while True:
+                await asyncio.sleep(REFUSALS_SUMMARY_SECONDS)
+                refusals.flush()
+
+        summaries = asyncio.ensure_future(summarise_refusals())
         yield
+        summaries.cancel()
+        refusals.flush()
         await services.aclose()
 
     routes = [
@@ -87,17 +113,6 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
             Route(REDIRECT_PATH, oauth_pages, methods=["GET"]),
         ]
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-def _signed(verifier: SignatureVerifier, raw: bytes, request: Request) -> bool:
-    try:
-        return verifier.is_valid(
-            raw,
-            request.headers.get("x-slack-request-timestamp"),
-            request.headers.get("x-slack-signature"),
-        )
-    except ValueError:  # a timestamp that is not a number
-        return False
 
 
 def web_app_from_environment() -> Starlette:
