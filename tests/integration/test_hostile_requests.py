@@ -292,3 +292,38 @@ def test_a_body_just_under_the_limit_is_read_and_checked(linked: AppHarness) -> 
     body = "text=" + "x" * (MAX_BODY_BYTES - 10)
     forged = {"X-Slack-Signature": "v0=" + "0" * 64, "X-Slack-Request-Timestamp": NOW}
     assert post(linked, body, forged).status_code == 401
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+kinds = st.sampled_from(
+    ["block_actions", "view_submission", "view_closed", "block_suggestion", "shortcut",
+     "message_action", "event_callback", "url_verification", "app_rate_limited"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=kinds,
+    fields=st.dictionaries(
+        st.sampled_from(["user", "team", "actions", "view", "event", "callback_id", "value",
+                         "action_id", "message", "trigger_id", "response_url", "state"]),
+        json_values,
+        max_size=6,
+    ),
+    as_event=st.booleans(),
+)  # fmt: skip
+def test_any_signed_body_of_any_kind_gets_no_5xx(
+    linked: AppHarness, log_lines: pytest.LogCaptureFixture, kind: str, fields: dict, as_event: bool
+) -> None:
+    payload = {**fields, "type": kind}
+    body = json.dumps(payload) if as_event else interaction(payload)
+    response = post(linked, body, signed(body), JSON if as_event else FORM)
+    assert response.status_code < 500, (payload, response.status_code)
