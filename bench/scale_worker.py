@@ -23,8 +23,6 @@ import sys
 import time
 from datetime import datetime, timedelta
 
-import aiohttp
-
 from bot.services.container import Services
 from bot.settings import load_settings
 from bot.slack_clients import slack_client
@@ -68,19 +66,18 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     services = Services.create(settings, clock)
     reports: list[RoundReport] = []
     started, cpu = time.perf_counter(), time.process_time()
-    async with aiohttp.ClientSession() as session:  # as python -m bot worker sends messages
-        slack = slack_client(settings, session)
-        worker = Worker(services, slack, clock, concurrency=args.concurrency)
-        try:
-            for moment in moments:
-                if args.lockstep:  # wait for the word: several worker processes keep time
-                    await asyncio.to_thread(sys.stdin.readline)
-                clock.now = moment
-                reports.append(await worker.round())
-                if args.lockstep:
-                    print("done", flush=True)
-        finally:
-            await services.aclose()
+    slack = slack_client(settings, services.slack_http.session())  # as python -m bot worker
+    worker = Worker(services, slack, clock, concurrency=args.concurrency)
+    try:
+        for moment in moments:
+            if args.lockstep:  # wait for the word: several worker processes keep time
+                await asyncio.to_thread(sys.stdin.readline)
+            clock.now = moment
+            reports.append(await worker.round())
+            if args.lockstep:
+                print("done", flush=True)
+    finally:
+        await services.aclose()
     return {
         "rounds": len(reports),
         "seconds": time.perf_counter() - started,

@@ -20,20 +20,10 @@ from dotenv import find_dotenv, load_dotenv
 
 from bot import __version__
 from bot.crypto import generate_key
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Bolt logs request bodies at DEBUG and on failed verification at INFO: keep user input out.
-    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def keygen(_: argparse.Namespace) -> int:
@@ -51,13 +41,20 @@ def migrate(_: argparse.Namespace) -> int:
 
 
 def serve(_: argparse.Namespace) -> int:
-    import uvicorn
-
-    from bot.web import create_web_app
+    from bot.web import WEB_APP_FACTORY, create_web_app, serve_forever
 
     settings = load_settings(need_slack=True, need_encryption=True)
-    log.info("TrackingTime for Slack %s listening on port %d", __version__, settings.port)
-    uvicorn.run(create_web_app(settings), host="0.0.0.0", port=settings.port, log_level="warning")
+    processes = settings.web_concurrency
+    log.info(
+        "TrackingTime for Slack %s listening on port %d (%d web process%s)",
+        __version__,
+        settings.port,
+        processes,
+        "" if processes == 1 else "es",
+    )
+    # One process serves the app made here; several each make their own from the environment.
+    app = WEB_APP_FACTORY if processes > 1 else create_web_app(settings)
+    serve_forever(app, settings.port, processes)
     return 0
 
 
@@ -90,8 +87,6 @@ def socket(_: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    import aiohttp
-
     from bot.services.container import Services
     from bot.slack_clients import team_clients_for
     from bot.worker import Worker
@@ -105,18 +100,18 @@ def worker(args: argparse.Namespace) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         services = Services.create(settings, *([clock] if clock else []))
-        # One HTTP session for every message the worker sends (slack_client says why).
-        async with aiohttp.ClientSession() as session:
-            clients = team_clients_for(settings, services.installations, session)
-            worker = Worker(services, clients, *([clock] if clock else []))
-            log.info("worker started (%s)", _db_kind(settings))
-            try:
-                if args.once:
-                    await worker.round()
-                else:
-                    await worker.run(stop)
-            finally:
-                await services.aclose()
+        # Every message the worker sends goes over the process's one Slack session.
+        session = services.slack_http.session()
+        clients = team_clients_for(settings, services.installations, session)
+        worker = Worker(services, clients, *([clock] if clock else []))
+        log.info("worker started (%s)", _db_kind(settings))
+        try:
+            if args.once:
+                await worker.round()
+            else:
+                await worker.run(stop)
+        finally:
+            await services.aclose()
         log.info("worker stopped")
 
     asyncio.run(run())
@@ -208,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.started = started
     load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
-    _configure_logging()
+    configure_logging()
     try:
         action = COMMANDS[args.command][0] if args.command else run
         return action(args)

@@ -23,6 +23,13 @@ DEFAULT_PORT = 3000
 # address or a URL (see docs/trackingtime-api.md). The default is the public URL manifest.yml
 # names; a deployment replaces both with its own.
 DEFAULT_TRACKINGTIME_CONTACT = "https://trackingtime-slack.example.com"
+# Requests one web process works on at once; more are answered "busy" at once. Each costs some
+# 20 KB while it waits on TrackingTime, so this bounds memory too (bench/burst.py measures it).
+DEFAULT_MAX_IN_FLIGHT = 1000
+# Of those, how many run past their ack at once; the rest wait their turn (bot/admission.py).
+DEFAULT_MAX_RUNNING = 128
+MOST_IN_FLIGHT = 100_000
+MOST_PROCESSES = 64
 # How often the worker asks TrackingTime for the running timer of each recently active user,
 # inside their working hours, to find timers started outside the app (0: never). An hour keeps
 # the budget at one call per active user per working hour.
@@ -49,6 +56,10 @@ class Settings:
     trackingtime_contact: str = DEFAULT_TRACKINGTIME_CONTACT
     encryption_keys: tuple[str, ...] = field(default=(), repr=False)
     port: int = DEFAULT_PORT
+    # Listeners one web process runs at once before it answers "busy" (bot/admission.py).
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    max_running: int = DEFAULT_MAX_RUNNING
+    web_concurrency: int = 1  # web processes `serve` starts on PORT
     timer_check_minutes: int = DEFAULT_TIMER_CHECK_MINUTES
 
     @property
@@ -132,6 +143,14 @@ def _contact(name: str, raw: str) -> str:
     )
 
 
+def _count(name: str, raw: str, default: int, most: int) -> int:
+    if not raw:
+        return default
+    if not raw.isdecimal() or not 0 < int(raw) <= most:
+        raise SettingsError(f"{name} must be a whole number from 1 to {most}, got {raw!r}")
+    return int(raw)
+
+
 def _timer_check_minutes(raw: str) -> int:
     if raw.isascii() and raw.isdecimal():
         minutes = int(raw)
@@ -197,6 +216,11 @@ def load_settings(
         ),
         encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")) if need_encryption else (),
         port=int(port_raw),
+        max_in_flight=_count(
+            "MAX_IN_FLIGHT", get("MAX_IN_FLIGHT"), DEFAULT_MAX_IN_FLIGHT, MOST_IN_FLIGHT
+        ),
+        max_running=_count("MAX_RUNNING", get("MAX_RUNNING"), DEFAULT_MAX_RUNNING, MOST_IN_FLIGHT),
+        web_concurrency=_count("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1, MOST_PROCESSES),
         timer_check_minutes=_timer_check_minutes(
             get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES)
         ),

@@ -16,6 +16,7 @@ import handlers
 from bot.services.container import Services
 from bot.settings import Settings
 from bot.slack_clients import slack_client
+from bot.slack_http import PooledRespond
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -66,12 +67,21 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
         client=client,
         oauth_settings=oauth_settings(settings, services, client) if settings.oauth else None,
         logger=logging.getLogger("slack_bolt"),
+        # Middleware for workflow functions and assistant threads, which the app has none of:
+        # every request would pass through them for nothing.
+        attaching_function_token_enabled=False,
+        attaching_conversation_kwargs_enabled=False,
     )
 
     async def provide_services(
         context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]
     ) -> Any:
         context[SERVICES_KEY] = services
+        # Every listener's Web API client and respond() share one session (bot/slack_http.py).
+        session = services.slack_http.session()
+        context.client.session = session
+        if context.response_url:
+            context["respond"] = PooledRespond(context.response_url, session)
         return await next()
 
     app.use(provide_services)

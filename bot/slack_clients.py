@@ -31,8 +31,9 @@ def slack_client(
     """A Web API client that retries 429s (honouring ``Retry-After``) and dropped connections.
 
     Bolt copies these retry handlers into the per-request clients it gives listeners. Without a
-    ``session``, slack_sdk opens a new HTTP session (and connection) for every call: right for a
-    listener's few calls, wasteful for the worker's fan-out of messages, which passes its own.
+    ``session`` slack_sdk opens a new HTTP session (and connection) for every call; the app gives
+    its listeners the process's shared one (:mod:`bot.slack_http`), and the worker passes it
+    here for its fan-out of messages.
     """
     return AsyncWebClient(
         token=settings.slack_bot_token or None,

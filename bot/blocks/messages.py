@@ -142,6 +142,21 @@ def help_message(unknown: Unknown | None = None) -> Message:
     return Message(text=text, blocks=tuple(blocks))
 
 
+BUSY_TEXT = (
+    ":hourglass_flowing_sand: TrackingTime for Slack is very busy right now and did nothing "
+    "with this. Please try again in a minute."
+)
+
+
+def busy_command_text(command: str, text: str) -> str:
+    """The ack of a command turned away because the app is full: said at once, with what was
+    typed, ready to send again (Slack sends the text with ``&``, ``<`` and ``>`` escaped)."""
+    typed = truncate(f"{command} {text}".strip(), 2000)
+    if not text.strip() or "`" in typed:
+        return BUSY_TEXT
+    return f"{BUSY_TEXT} What you sent:\n```{typed}```"
+
+
 def invalid_input(problem: str, example: str) -> Message:
     return Message(
         text=escape(f"{problem} Example: {example}"),

@@ -17,6 +17,7 @@ from bot.services.summaries import SummaryService
 from bot.services.timers import TimerService
 from bot.services.zones import ZoneChecks
 from bot.settings import Settings
+from bot.slack_http import SlackHttp
 from bot.storage import AccountStore, Database
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
@@ -49,6 +50,7 @@ class Services:
     zone_checks: ZoneChecks
     summaries: SummaryService
     home: HomeService
+    slack_http: SlackHttp
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -92,8 +94,10 @@ class Services:
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),
             home=HomeService(timers, reports, clock),
+            slack_http=SlackHttp(),
         )
 
     async def aclose(self) -> None:
+        await self.slack_http.aclose()
         await self.trackingtime.aclose()
         await self.database.dispose()

@@ -7,18 +7,19 @@ workspaces can never reach the other workspace's row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import Row, bindparam, delete, tuple_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Keyring, UnreadableSecret
 from bot.schedule import next_occurrence
+from bot.storage.batched import BatchedReads
 from bot.storage.models import LinkedAccount
 from bot.trackingtime.timefmt import zone_or_utc
 
@@ -39,6 +40,22 @@ class SlackUserKey:
             col(LinkedAccount.team_id) == self.team_id,
             col(LinkedAccount.slack_user_id) == self.user_id,
         )
+
+    @property
+    def _row_key(self) -> tuple[str, str, str]:
+        """The key as the table stores it (no enterprise is ``""``)."""
+        return (self.enterprise_id or "", self.team_id, self.user_id)
+
+
+# Built once (building a select costs more CPU than SQLite takes to run it): the rows of a batch
+# of keys, which every request's first read joins (bot/storage/batched.py). Plain rows, not ORM
+# objects: they are only read, and loading objects would cost a third more.
+_LINKED = LinkedAccount.__table__  # type: ignore[attr-defined]
+_LINKS_OF_KEYS = select(_LINKED).where(
+    tuple_(_LINKED.c.enterprise_id, _LINKED.c.team_id, _LINKED.c.slack_user_id).in_(
+        bindparam("keys", expanding=True)
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,7 @@ class UserSettings:
         )
 
     @classmethod
-    def from_row(cls, row: LinkedAccount) -> UserSettings:
+    def from_row(cls, row: LinkedAccount | Row) -> UserSettings:
         try:
             at = time.fromisoformat(row.summary_time)
         except ValueError:
@@ -98,17 +115,22 @@ class AccountStore:
         self._sessions = sessions
         self._keyring = keyring
         self._clock = clock
+        self._engine: AsyncEngine = sessions.kw["bind"]
+        self._reads = BatchedReads(self._rows)
 
     async def get(self, key: SlackUserKey) -> Link | None:
         """The user's link, or ``None``. Raises :class:`bot.crypto.UnreadableSecret` when the
-        password was written with a key that has since been removed."""
-        async with self._sessions() as session:
-            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
-        if row is None:
-            return None
-        return self.link_of(row)
+        password was written with a key that has since been removed. Reads asked for at the
+        same time share one query."""
+        row = await self._reads.get(key._row_key)
+        return None if row is None else self.link_of(row)
 
-    def link_of(self, row: LinkedAccount) -> Link:
+    async def _rows(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], Row]:
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(_LINKS_OF_KEYS, {"keys": keys})).all()
+        return {(row.enterprise_id, row.team_id, row.slack_user_id): row for row in rows}
+
+    def link_of(self, row: LinkedAccount | Row) -> Link:
         """The row's link, its App Password decrypted (:class:`UnreadableSecret` when no key
         can); the one place a stored password is opened."""
         return Link(

@@ -66,8 +66,15 @@ def parse_offset(text: str | None, fallback: tzinfo) -> tzinfo:
 
 
 def parse_tt_datetime(text: str, zone: tzinfo) -> datetime:
-    """An aware datetime from a TrackingTime wall-clock string in ``zone``."""
-    return datetime.strptime(text.strip()[:19], TT_DATETIME).replace(tzinfo=zone)
+    """An aware datetime from a TrackingTime wall-clock string in ``zone``.
+
+    ``fromisoformat`` reads it several times faster than ``strptime`` (every entry of every
+    report has two), but also takes shapes TrackingTime never sends, so the shape is checked.
+    """
+    value = text.strip()[:19]
+    if len(value) != 19 or value[10] != " " or not value[:4].isdigit():
+        raise ValueError(f"not a TrackingTime date and time: {text!r}")
+    return datetime.fromisoformat(value).replace(tzinfo=zone)
 
 
 def tt_date(day: date) -> str:

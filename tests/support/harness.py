@@ -37,9 +37,16 @@ CLIENT_SECRET = "test-client-secret-abcdef0123456789"
 
 
 def app_settings(
-    database_url: str, slack_api_url: str, tt_api_url: str, keys: str, *, oauth: bool = False
+    database_url: str,
+    slack_api_url: str,
+    tt_api_url: str,
+    keys: str,
+    *,
+    oauth: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Settings:
-    """One workspace's bot token, or (``oauth``) installs into any workspace."""
+    """One workspace's bot token, or (``oauth``) installs into any workspace; ``env`` adds or
+    replaces settings."""
     credentials = (
         {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
         if oauth
@@ -53,6 +60,7 @@ def app_settings(
             "TRACKINGTIME_API_URL": tt_api_url,
             "DATABASE_URL": database_url,
             "ENCRYPTION_KEYS": keys,
+            **(env or {}),
         },
         need_slack=True,
         need_encryption=True,
@@ -71,10 +79,11 @@ class AppHarness:
         tt_api_url: str,
         *,
         oauth: bool = False,
+        env: dict[str, str] | None = None,
     ):
         self.fake_slack = fake_slack
         self.settings = app_settings(
-            database_url, slack_api_url, tt_api_url, generate_key(), oauth=oauth
+            database_url, slack_api_url, tt_api_url, generate_key(), oauth=oauth, env=env
         )
         upgrade_schema(self.settings.database_url)
         self.server = BackgroundServer(create_web_app(self.settings)).start()

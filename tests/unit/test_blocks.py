@@ -46,6 +46,7 @@ from bot.blocks.format import (
 )
 from bot.blocks.message import Message
 from bot.blocks.messages import (
+    busy_command_text,
     choose_task_message,
     create_task_value,
     disconnected_message,
@@ -910,6 +911,7 @@ def test_every_builder_is_tested() -> None:
         parse_create_task_value, connect_modal, checking_modal, loading_modal, connected_modal,
         workspace_metadata, workspaces_from_metadata, workspace_modal, single_workspace_modal,
         workspace_chosen_modal, failure_modal, picker_after_connect, picker_to_switch,
+        busy_command_text,  # tests/unit/test_admission.py
     }  # fmt: skip
     public = {
         function
