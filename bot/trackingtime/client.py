@@ -21,6 +21,7 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from bot import APP_NAME, __version__
+from bot.metrics import endpoint_of, timed_call
 from bot.settings import DEFAULT_TRACKINGTIME_CONTACT
 from bot.trackingtime.errors import (
     Conflict,
@@ -134,19 +135,26 @@ class TrackingTime:
         params: Params | None = None,
         form: Params | None = None,
     ) -> Any:
-        """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`."""
+        """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`.
+        Counted and timed by endpoint and outcome (bot/metrics.py)."""
         url = f"{self.base_url}/{path.lstrip('/')}"
-        try:
-            response = await self._http.request(
-                method,
-                url,
-                params=params,
-                data=form,
-                auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
-            )
-        except (httpx.RequestError, aiohttp.ClientError, TimeoutError) as exc:
-            raise _transport_failure(exc, f"{method} {path}") from None
-        return _unwrap(response, f"{method} {path}")
+        with timed_call(f"{method} {endpoint_of(path)}") as call:
+            try:
+                response = await self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    data=form,
+                    auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
+                )
+                return _unwrap(response, f"{method} {path}")
+            except (httpx.RequestError, aiohttp.ClientError, TimeoutError) as exc:
+                failure = _transport_failure(exc, f"{method} {path}")
+                call["outcome"] = type(failure).__name__
+                raise failure from None
+            except TrackingTimeError as error:
+                call["outcome"] = type(error).__name__
+                raise
 
 
 def _transport_failure(exc: Exception, what: str) -> TrackingTimeError:
