@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -26,6 +28,13 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("bot")
 
 
+def _settings(**needs: bool) -> Settings:
+    """The settings a command needs, and its logging set as they say (format, secrets)."""
+    settings = load_settings(**needs)
+    configure_logging(settings.log_format, settings.secrets)
+    return settings
+
+
 def keygen(_: argparse.Namespace) -> int:
     print(generate_key())
     return 0
@@ -34,16 +43,17 @@ def keygen(_: argparse.Namespace) -> int:
 def migrate(_: argparse.Namespace) -> int:
     from bot.storage import upgrade_schema
 
-    settings = load_settings()
+    settings = _settings()
     upgrade_schema(settings.database_url)
     log.info("database schema is up to date")
     return 0
 
 
 def serve(_: argparse.Namespace) -> int:
+    from bot.metrics import MULTIPROCESS_DIR, serve_on_port
     from bot.web import WEB_APP_FACTORY, create_web_app, serve_forever
 
-    settings = load_settings(need_slack=True, need_encryption=True)
+    settings = _settings(need_slack=True, need_encryption=True)
     processes = settings.web_concurrency
     log.info(
         "TrackingTime for Slack %s listening on port %d (%d web process%s)",
@@ -52,6 +62,11 @@ def serve(_: argparse.Namespace) -> int:
         processes,
         "" if processes == 1 else "es",
     )
+    if processes > 1 and (settings.metrics_token or settings.metrics_port):
+        # The processes count into files there, and whichever answers /metrics sums them.
+        os.environ.setdefault(MULTIPROCESS_DIR, tempfile.mkdtemp(prefix="trackingtime-metrics-"))
+    if settings.metrics_port:
+        serve_on_port(settings.metrics_port)
     # One process serves the app made here; several each make their own from the environment.
     app = WEB_APP_FACTORY if processes > 1 else create_web_app(settings)
     serve_forever(app, settings.port, processes)
@@ -66,7 +81,7 @@ def socket(_: argparse.Namespace) -> int:
     from bot.services.container import Services
     from bot.slack_app import build_app
 
-    settings = load_settings(need_socket=True, need_encryption=True)
+    settings = _settings(need_socket=True, need_encryption=True)
 
     async def run() -> None:
         services = Services.create(settings)
@@ -91,7 +106,7 @@ def worker(args: argparse.Namespace) -> int:
     from bot.slack_clients import team_clients_for
     from bot.worker import Worker
 
-    settings = load_settings(need_encryption=True, need_bot_token=True)
+    settings = _settings(need_encryption=True, need_bot_token=True)
     clock = (lambda: args.now) if args.now else None
 
     async def run() -> None:
@@ -122,7 +137,7 @@ def rekey(_: argparse.Namespace) -> int:
     """Re-encrypt every stored secret under the newest key in ENCRYPTION_KEYS."""
     from bot.services.container import Services
 
-    settings = load_settings(need_encryption=True)
+    settings = _settings(need_encryption=True)
 
     async def run() -> tuple[int, int]:
         services = Services.create(settings)
@@ -158,7 +173,7 @@ def playground(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """The bare ``python -m bot``: serve for real when Slack is configured, else the playground."""
-    settings = load_settings()
+    settings = _settings()
     if not settings.has_slack_credentials:
         from bot.playground.cli import run_playground
 
@@ -203,7 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.started = started
     load_dotenv(find_dotenv(usecwd=True), override=False)  # the .env of the working directory
-    configure_logging()
+    # Text until the settings are read (a bad LOG_FORMAT is then said as any bad setting is).
+    configure_logging("json" if os.environ.get("LOG_FORMAT", "").lower() == "json" else "text")
     try:
         action = COMMANDS[args.command][0] if args.command else run
         return action(args)

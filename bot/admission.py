@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.blocks.messages import BUSY_TEXT, busy_command_text
 from bot.commands import Help, Invalid, Report, Status, Unknown, parse_command
+from bot.metrics import WORK_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,17 @@ class WorkLimit:
 
     def __post_init__(self) -> None:
         self.turns = asyncio.Semaphore(self.running)
+        self.idle = asyncio.Event()  # no listener running (what stopping waits for)
+        self.idle.set()
+
+    def started(self) -> None:
+        self.in_flight += 1
+        self.idle.clear()
+
+    def finished(self) -> None:
+        self.in_flight -= 1
+        if not self.in_flight:
+            self.idle.set()
 
     @property
     def full(self) -> bool:
@@ -83,6 +96,35 @@ class WorkLimit:
                 self.in_flight,
                 self.turned_away,
             )
+
+
+# Where a request's arrival time and kind wait in Bolt's context for its listener's end.
+RECEIVED = "received_at"
+KIND = "request_kind"
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """What a request is, in a few words from a fixed set (a metric label and a log field):
+    ``command:status``, ``block_actions``, ``event:app_home_opened``…"""
+    if "command" in body:
+        return "command:" + type(parse_command(str(body.get("text") or ""))).__name__.lower()
+    kind = str(body.get("type"))
+    if kind == "event_callback":
+        return f"event:{(body.get('event') or {}).get('type')}"
+    return kind
+
+
+def who_asks(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The Slack workspace and user a (checked) request comes from, where it says."""
+    if "command" in body:
+        return body.get("team_id"), body.get("user_id")
+    user = body.get("user")
+    team = body.get("team")
+    if isinstance(user, dict):
+        team_id = team.get("id") if isinstance(team, dict) else user.get("team_id")
+        return team_id, user.get("id")
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    return body.get("team_id"), event.get("user") if isinstance(event.get("user"), str) else None
 
 
 def is_submission(body: dict[str, Any]) -> bool:
@@ -147,7 +189,7 @@ class _Started(AsyncListenerStartHandler):
         self._limit, self._then = limit, then
 
     async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
-        self._limit.in_flight += 1
+        self._limit.started()
         ack = request.context.ack
         if isinstance(ack, TakingTurns):
             if ack.response is None:
@@ -162,7 +204,10 @@ class _Finished(AsyncListenerCompletionHandler):
         self._limit, self._then = limit, then
 
     async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
-        self._limit.in_flight -= 1
+        self._limit.finished()
+        received = request.context.get(RECEIVED)
+        if received is not None:
+            WORK_SECONDS.labels(request.context.get(KIND)).observe(time.perf_counter() - received)
         ack = request.context.ack
         if isinstance(ack, TakingTurns):
             ack.end_turn()

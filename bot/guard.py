@@ -128,9 +128,20 @@ _NEEDS: dict[str, tuple[tuple[str, type], ...]] = {
 }
 
 
+# Fields Bolt reads as objects wherever they appear, whatever the kind (its log line for a kind
+# nobody handles, among others): present, they must be JSON objects; ``actions`` a list of them.
+_OBJECTS = ("view", "event", "message", "container")
+
+
 def check_shape(body: dict[str, Any]) -> None:
     """Refuse (400) a body of a kind the app handles that lacks what is read from it; kinds
     it does not handle go on to Bolt, which acknowledges them and does nothing."""
+    for name in _OBJECTS:
+        if name in body and not isinstance(body[name], dict):
+            raise Refused(400, f"{name} not a JSON object")
+    actions = body.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
+        raise Refused(400, "actions not a list of JSON objects")
     kind = "command" if "command" in body else body.get("type")
     for path, expected in _NEEDS.get(str(kind), ()):
         value: Any = body

@@ -60,12 +60,31 @@ class Settings:
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     max_running: int = DEFAULT_MAX_RUNNING
     web_concurrency: int = 1  # web processes `serve` starts on PORT
+    # Prometheus metrics (bot/metrics.py): /metrics on PORT for this bearer token, and/or a port
+    # of their own; neither set, they are not exposed.
+    metrics_token: str = field(default="", repr=False)
+    metrics_port: int | None = None
+    log_format: str = "text"  # or "json": one object per line (bot/logs.py)
     timer_check_minutes: int = DEFAULT_TIMER_CHECK_MINUTES
 
     @property
     def oauth(self) -> bool:
         """Installed into workspaces through "Add to Slack" (each has its own bot token)."""
         return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never appear in a log line (bot/logs.py blanks it out)."""
+        password = urlsplit(self.database_url).password or ""
+        return (
+            self.slack_signing_secret,
+            self.slack_bot_token,
+            self.slack_client_secret,
+            self.slack_app_token,
+            self.metrics_token,
+            password,
+            *self.encryption_keys,
+        )
 
     @property
     def has_slack_credentials(self) -> bool:
@@ -143,6 +162,28 @@ def _contact(name: str, raw: str) -> str:
     )
 
 
+def _port(name: str, raw: str) -> int:
+    if not raw.isdecimal() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{name} must be a port number from 1 to 65535, got {raw!r}")
+    return int(raw)
+
+
+def _metrics_token(raw: str) -> str:
+    if raw and (len(raw) < 16 or not raw.isascii() or any(c.isspace() for c in raw)):
+        raise SettingsError(
+            "METRICS_TOKEN must be at least 16 characters with no spaces (the bearer token "
+            "Prometheus sends for /metrics); make one with `python -m bot keygen`"
+        )
+    return raw
+
+
+def _log_format(raw: str) -> str:
+    value = raw.lower() or "text"
+    if value not in ("text", "json"):
+        raise SettingsError(f"LOG_FORMAT must be text or json, got {raw!r}")
+    return value
+
+
 def _count(name: str, raw: str, default: int, most: int) -> int:
     if not raw:
         return default
@@ -182,9 +223,7 @@ def load_settings(
     def get(name: str) -> str:
         return env.get(name, "").strip()
 
-    port_raw = get("PORT") or str(DEFAULT_PORT)
-    if not port_raw.isdecimal() or not 0 < int(port_raw) < 65536:
-        raise SettingsError(f"PORT must be a port number from 1 to 65535, got {port_raw!r}")
+    port = _port("PORT", get("PORT") or str(DEFAULT_PORT))
 
     settings = Settings(
         database_url=async_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
@@ -215,12 +254,15 @@ def load_settings(
             "TRACKINGTIME_CONTACT", get("TRACKINGTIME_CONTACT") or DEFAULT_TRACKINGTIME_CONTACT
         ),
         encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")) if need_encryption else (),
-        port=int(port_raw),
+        port=port,
         max_in_flight=_count(
             "MAX_IN_FLIGHT", get("MAX_IN_FLIGHT"), DEFAULT_MAX_IN_FLIGHT, MOST_IN_FLIGHT
         ),
         max_running=_count("MAX_RUNNING", get("MAX_RUNNING"), DEFAULT_MAX_RUNNING, MOST_IN_FLIGHT),
         web_concurrency=_count("WEB_CONCURRENCY", get("WEB_CONCURRENCY"), 1, MOST_PROCESSES),
+        metrics_token=_metrics_token(get("METRICS_TOKEN")),
+        metrics_port=_port("METRICS_PORT", get("METRICS_PORT")) if get("METRICS_PORT") else None,
+        log_format=_log_format(get("LOG_FORMAT")),
         timer_check_minutes=_timer_check_minutes(
             get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES)
         ),

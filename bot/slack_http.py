@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import yarl
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.context.respond.internals import _build_message
 from slack_sdk.webhook.async_client import AsyncWebhookClient, WebhookResponse
+
+from bot.metrics import SLACK_API_CALLS
 
 # Connections to Slack kept at most (Web API and response_url hooks together).
 MAX_CONNECTIONS = 100
@@ -33,12 +36,34 @@ class SlackHttp:
                 timeout=aiohttp.ClientTimeout(total=30),
                 # Calls for many workspaces share it: nothing one answer sets is sent again.
                 cookie_jar=aiohttp.DummyCookieJar(),
+                trace_configs=[_counted()],
             )
         return self._session
 
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def slack_method(url: yarl.URL) -> str:
+    """A call's Slack method (``chat.postMessage``), or ``response_url`` for a reply's post."""
+    path = url.path
+    return path.rsplit("/", 1)[-1] if "/api/" in path else "response_url"
+
+
+def _counted() -> aiohttp.TraceConfig:
+    """Every call to Slack counted by method and status (bot/metrics.py)."""
+
+    async def ended(_: Any, __: Any, call: aiohttp.TraceRequestEndParams) -> None:
+        SLACK_API_CALLS.labels(slack_method(call.url), str(call.response.status)).inc()
+
+    async def failed(_: Any, __: Any, call: aiohttp.TraceRequestExceptionParams) -> None:
+        SLACK_API_CALLS.labels(slack_method(call.url), "no answer").inc()
+
+    tracing = aiohttp.TraceConfig()
+    tracing.on_request_end.append(ended)
+    tracing.on_request_exception.append(failed)
+    return tracing
 
 
 class PooledRespond(AsyncRespond):

@@ -1,14 +1,18 @@
 """The HTTP entry point: Bolt behind Starlette, served by uvicorn.
 
 ``POST /slack/events`` takes every Slack request (commands, interactivity, options, events);
-``GET /healthz`` says whether the process and its database answer; with OAuth,
-``GET /slack/install`` and ``GET /slack/oauth_redirect`` install the app into a workspace.
+``GET /healthz`` says whether the process answers (liveness), ``GET /readyz`` whether it can serve
+(the database answers, its schema at the newest migration); ``GET /metrics`` gives Prometheus the
+metrics when ``METRICS_TOKEN`` is set; with OAuth, ``GET /slack/install`` and
+``GET /slack/oauth_redirect`` install the app into a workspace.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -24,7 +28,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import __version__
-from bot.admission import WorkLimit, busy_answer, count_listeners
+from bot.admission import (
+    KIND,
+    RECEIVED,
+    WorkLimit,
+    busy_answer,
+    count_listeners,
+    request_kind,
+    who_asks,
+)
 from bot.guard import (
     RefusalLog,
     Refused,
@@ -33,15 +45,21 @@ from bot.guard import (
     parse_signed_body,
     read_body,
 )
-from bot.logs import configure_logging, throttle_uvicorn
+from bot.logs import configure_logging, request_context, throttle_uvicorn
+from bot.metrics import ACK_SECONDS, SLACK_REQUESTS, exposition, token_accepted
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
 from bot.slack_app import INSTALL_PATH, REDIRECT_PATH, build_app
+from bot.storage.database import SCHEMA_REVISION, schema_revision
 
 log = logging.getLogger(__name__)
 
 # How often the requests refused before Bolt are summed up in the log (bot/guard.py).
 REFUSALS_SUMMARY_SECONDS = 60.0
+# Stopping: how long requests being answered, then the work after acks, may take (Heroku sends
+# SIGKILL 30 s after SIGTERM).
+ANSWER_SECONDS = 5
+DRAIN_SECONDS = 20.0
 
 
 def create_web_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -56,8 +74,9 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
     refusals = RefusalLog()
     throttle_uvicorn()
 
-    async def slack_events(request: Request) -> Response:
-        """Checked (bot/guard.py), admitted or told busy (bot/admission.py), then Bolt's."""
+    async def answer(request: Request, received: float) -> tuple[Response, str, str]:
+        """Checked (bot/guard.py), admitted or told busy (bot/admission.py), then Bolt's; with
+        the request's kind and outcome, for the metrics."""
         try:
             raw = await read_body(request)
             check_signature(settings.slack_signing_secret, raw, request.headers)
@@ -65,21 +84,53 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
             check_shape(body)
         except Refused as refused:
             refusals.note(refused)
-            return Response(status_code=refused.status)
+            return Response(status_code=refused.status), "unknown", "refused"
+        kind = request_kind(body)
         if not limit.admits(body):
             limit.turn_away()
-            answer = busy_answer(body)
-            return JSONResponse(answer) if answer is not None else Response(status_code=200)
+            busy = busy_answer(body)
+            ack = JSONResponse(busy) if busy is not None else Response(status_code=200)
+            return ack, kind, "busy"
+        team, user = who_asks(body)
+        request_context(team, user, kind)  # in every log line of its work (bot/logs.py)
         try:
-            bolt_response = await bolt.async_dispatch(to_async_bolt_request(request, raw))
+            bolt_request = to_async_bolt_request(request, raw, {RECEIVED: received, KIND: kind})
+            bolt_response = await bolt.async_dispatch(bolt_request)
         except Exception as error:  # a shape the checks did not foresee (Bolt's own handling of
             # a listener's failure answers 500 and never gets here): still no 500, no traceback
             refusals.note(Refused(400, f"Bolt could not read it: {type(error).__name__}"))
-            return Response(status_code=400)
-        return to_starlette_response(bolt_response)
+            return Response(status_code=400), kind, "refused"
+        outcome = "error" if bolt_response.status >= 500 else "acked"
+        return to_starlette_response(bolt_response), kind, outcome
+
+    async def slack_events(request: Request) -> Response:
+        received = time.perf_counter()
+        response, kind, outcome = await answer(request, received)
+        ACK_SECONDS.labels(kind).observe(time.perf_counter() - received)
+        SLACK_REQUESTS.labels(kind, outcome).inc()
+        return response
 
     async def oauth_pages(request: Request) -> Response:
         return await slack.handle(request)
+
+    async def readyz(_: Request) -> Response:
+        """Ready to serve: the database answers and its schema is at the newest migration."""
+        try:
+            revision = await schema_revision(services.database.engine)
+        except Exception as error:
+            reason = f"database unreachable: {type(error).__name__}"
+        else:
+            if revision == SCHEMA_REVISION:
+                return JSONResponse({"status": "ready", "schema": revision})
+            reason = f"schema at {revision or 'nothing'}, not {SCHEMA_REVISION}: run migrate"
+        log.warning("not ready: %s", reason)
+        return JSONResponse({"status": "not ready", "reason": reason}, 503)
+
+    async def metrics(request: Request) -> Response:
+        if not token_accepted(settings.metrics_token, request.headers.get("authorization")):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        content, media_type = exposition()
+        return Response(content, media_type=media_type)
 
     async def healthz(_: Request) -> Response:
         try:
@@ -99,6 +150,10 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
 
         summaries = asyncio.ensure_future(summarise_refusals())
         yield
+        # Stopping (SIGTERM): uvicorn takes no new requests and has answered those it had;
+        # the work after their acks still runs, and its replies must arrive before the clients
+        # it uses are closed.
+        await finish_work(limit, DRAIN_SECONDS)
         summaries.cancel()
         refusals.flush()
         await services.aclose()
@@ -106,7 +161,10 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
     routes = [
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
     ]
+    if settings.metrics_token:  # Prometheus scrapes /metrics with this bearer token
+        routes.append(Route("/metrics", metrics, methods=["GET"]))
     if settings.oauth:  # "Add to Slack": Bolt's install page and OAuth redirect
         routes += [
             Route(INSTALL_PATH, oauth_pages, methods=["GET"]),
@@ -117,11 +175,23 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
 
 def web_app_from_environment() -> Starlette:
     """The app as each of several web processes makes it for itself (uvicorn calls this)."""
-    configure_logging()
-    return create_web_app(load_settings(need_slack=True, need_encryption=True))
+    settings = load_settings(need_slack=True, need_encryption=True)
+    configure_logging(settings.log_format, settings.secrets)
+    return create_web_app(settings)
 
 
 WEB_APP_FACTORY = f"{__name__}:{web_app_from_environment.__name__}"
+
+
+async def finish_work(limit: WorkLimit, within: float) -> None:
+    """Wait until no listener runs, or ``within`` seconds have passed (then say what is cut)."""
+    if limit.in_flight:
+        log.info("stopping: letting %d requests' work finish", limit.in_flight)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(limit.idle.wait(), within)
+    if limit.in_flight:
+        log.warning("stopping with %d requests' work unfinished after %.0f s", limit.in_flight,
+                    within)  # fmt: skip
 
 
 def serve_forever(app: Starlette | str, port: int, processes: int = 1) -> None:
@@ -138,4 +208,7 @@ def serve_forever(app: Starlette | str, port: int, processes: int = 1) -> None:
         factory=isinstance(app, str),
         log_level="warning",
         access_log=False,
+        # On SIGTERM: requests being answered get this long, then the work after the acks gets
+        # DRAIN_SECONDS; together inside the 30 s Heroku allows before it kills the process.
+        timeout_graceful_shutdown=ANSWER_SECONDS,
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration: a process is ready only on a database at it (/readyz). Kept here, not
+# read from the migrations, so that checking costs no import of Alembic; a test keeps it equal
+# to the migrations' head.
+SCHEMA_REVISION = "0007"
 
 
 # Pool sizes per backend. An aiosqlite connection is a thread of this process: more of them only
@@ -79,3 +84,13 @@ def downgrade_schema(url: str, revision: str = "base") -> None:
     from alembic import command
 
     command.downgrade(alembic_config(url), revision)
+
+
+async def schema_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database's schema is at (``None`` before the first migration)."""
+    async with engine.connect() as connection:
+        try:
+            found = await connection.execute(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # no alembic_version table yet
+            return None
+        return found.scalar_one_or_none()

@@ -19,6 +19,7 @@ import aiohttp
 import httpx
 
 from bot import APP_NAME, __version__
+from bot.metrics import endpoint_of, timed_call
 from bot.settings import DEFAULT_TRACKINGTIME_CONTACT
 from bot.trackingtime.errors import (
     Conflict,
@@ -105,17 +106,26 @@ class TrackingTime:
         params: Params | None = None,
         form: Params | None = None,
     ) -> Any:
-        """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`."""
+        """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`.
+        Counted and timed by endpoint and outcome (bot/metrics.py)."""
         url = f"{self.base_url}/{path.lstrip('/')}"
         credentials = b64encode(f"{APP_PASSWORD_USER}:{app_password}".encode()).decode()
         headers = {**self._headers, "Authorization": f"Basic {credentials}"}
-        try:
-            reply = await self._transport.send(method, url, headers, params, form, self._timeouts)
-        except TransportTimeout as exc:
-            raise TimedOut(f"{method} {path}: {exc}") from None
-        except TransportError as exc:
-            raise Unavailable(f"{method} {path}: {exc}") from None
-        return _unwrap(reply, f"{method} {path}")
+        with timed_call(f"{method} {endpoint_of(path)}") as call:
+            try:
+                reply = await self._transport.send(
+                    method, url, headers, params, form, self._timeouts
+                )
+                return _unwrap(reply, f"{method} {path}")
+            except TransportTimeout as exc:
+                call["outcome"] = TimedOut.__name__
+                raise TimedOut(f"{method} {path}: {exc}") from None
+            except TransportError as exc:
+                call["outcome"] = Unavailable.__name__
+                raise Unavailable(f"{method} {path}: {exc}") from None
+            except TrackingTimeError as error:
+                call["outcome"] = type(error).__name__
+                raise
 
 
 def _unwrap(reply: Reply, what: str) -> Any:

@@ -209,6 +209,8 @@ MALFORMED: list[tuple[str, str | bytes, str]] = [
     ("payload without type", interaction({"user": USER, "team": TEAM}), FORM),
     ("payload type not a string", interaction({"type": 5, "user": USER}), FORM),
     ("unknown payload type", by("dialog_submission"), FORM),
+    ("a kind nobody handles, its view null",
+     interaction({"type": "app_rate_limited", "user": None, "view": None}), FORM),
     ("block_actions without user", by("block_actions", user=None, actions=[]), FORM),
     ("block_actions without team", by("block_actions", team=None, actions=[]), FORM),
     ("block_actions without actions", by("block_actions"), FORM),

@@ -145,8 +145,12 @@ def test_an_event_body_must_be_an_object() -> None:
         ({"command": "/track", "team_id": "T1"}, "user_id"),
         ({"type": "block_actions", "user": {"id": "U1"}, "actions": []}, "actions.0.action_id"),
         ({"type": "block_actions", "user": "U1", "actions": [{"action_id": "a"}]}, "user.id"),
-        ({"type": "view_submission", "user": {"id": "U1"}, "view": "x"}, "view.type"),
-        ({"type": "event_callback", "event": []}, "event.type"),
+        ({"type": "view_submission", "user": {"id": "U1"}, "view": {}}, "view.type"),
+        ({"type": "view_submission", "user": {"id": "U1"}, "view": "x"}, "view not a JSON"),
+        ({"type": "event_callback", "event": {}}, "event.type"),
+        ({"type": "event_callback", "event": []}, "event not a JSON object"),
+        ({"type": "app_rate_limited", "view": None}, "view not a JSON object"),
+        ({"type": "block_actions", "user": {"id": "U1"}, "actions": [None]}, "actions not a"),
     ],
 )
 def test_bodies_lacking_what_is_read_from_them_are_refused(
