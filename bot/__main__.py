@@ -108,6 +108,10 @@ def worker(args: argparse.Namespace) -> int:
 
     settings = _settings(need_encryption=True, need_bot_token=True)
     clock = (lambda: args.now) if args.now else None
+    if settings.metrics_port:
+        from bot.metrics import serve_on_port
+
+        serve_on_port(settings.metrics_port)
 
     async def run() -> None:
         stop = asyncio.Event()

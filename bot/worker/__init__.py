@@ -25,8 +25,10 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.outcomes import retried_message
+from bot.metrics import KEPT_ENTRIES, WORKER_CLAIMED, WORKER_ROUND_SECONDS, WORKER_SENT
 from bot.services.clock import Clock, system_clock
 from bot.services.container import Services
+from bot.services.outcomes import Logged
 from bot.slack_clients import TeamClients, team_clients
 from bot.storage.pending import Claimed
 from bot.trackingtime.timefmt import zone_or_utc
@@ -121,6 +123,14 @@ class Worker:
         )
         if report.did_anything or report.digests:
             log.info("worker round: %s", report)
+        WORKER_ROUND_SECONDS.observe(report.seconds)
+        for kind, tally in (("summary", summaries), ("reminder", reminders), ("check", checks)):
+            WORKER_CLAIMED.labels(kind).inc(tally.rows)
+        WORKER_CLAIMED.labels("entry").inc(kept)
+        WORKER_SENT.labels("summary").inc(report.summaries)
+        WORKER_SENT.labels("reminder").inc(report.reminders)
+        WORKER_SENT.labels("digest").inc(report.digests)
+        KEPT_ENTRIES.set(await self._services.pending.count())
         return report
 
     async def send_digests(self) -> int:
@@ -160,6 +170,8 @@ class Worker:
             give_up=now - item.created_at >= GIVE_UP_AFTER,
             next_try=now + backoff(item.attempts),
         )
+        if isinstance(outcome, Logged):
+            WORKER_SENT.labels("entry").inc()
         message = retried_message(outcome, zone_or_utc(link.time_zone))
         if message is not None:
             await self._messenger.send(item.key, message)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from bot.crypto import generate_key
 from bot.fakes.slack import FakeSlack, FakeSlackServer
@@ -154,6 +155,11 @@ async def bystanders(services: Services, count: int, at: datetime) -> None:
     )
 
 
+def sent_metric(kind: str) -> float:
+    value = REGISTRY.get_sample_value("trackingtime_slack_worker_sent_total", {"kind": kind})
+    return value or 0.0
+
+
 def asked_about(fake_tt: FakeTrackingTime, link: Link) -> int:
     return sum(f"/users/{link.tt_user_id}/" in r.path for r in fake_tt.requests)
 
@@ -174,8 +180,10 @@ async def test_users_with_nothing_due_cost_nothing(
     assert svc.keyring.decrypted == opened_before  # not one of 403 passwords opened
     assert fake_tt.requests == []
 
+    sent_before = sent_metric("summary")
     noon = await world.worker(datetime(2026, 11, 27, 11, 0, tzinfo=UTC)).round()
     assert (noon.summaries, noon.decrypted) == (3, 3)
+    assert sent_metric("summary") - sent_before == 3  # what operators see (bot/metrics.py)
     assert svc.keyring.decrypted == opened_before + 3
     assert {
         r.path.split("/users/")[-1].split("/")[0] for r in fake_tt.requests if "/users/" in r.path
