@@ -15,7 +15,7 @@ import argparse
 import asyncio
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.crypto import Keyring, generate_key
@@ -23,7 +23,7 @@ from bot.fakes.slack import FakeSlack
 from bot.fakes.trackingtime import FakeTrackingTime
 from bot.services.container import Services
 from bot.settings import Settings, load_settings
-from bot.slack_app import slack_client
+from bot.slack_clients import slack_client
 from bot.storage import AccountStore, Database, Link, SlackUserKey, upgrade_schema
 from bot.worker import CONCURRENCY, SENDS_PER_SECOND_PER_WORKSPACE, Worker
 
@@ -40,7 +40,10 @@ async def seed(
     services_keyring = Keyring([settings_keys])
 
     database = Database(url)
-    store = AccountStore(database.sessions, services_keyring)
+    # Linked the day before: every summary is due at the round's instant.
+    store = AccountStore(
+        database.sessions, services_keyring, lambda: FRIDAY_1745_BERLIN - timedelta(days=1)
+    )
     for n in range(users):
         user_id = f"U{n:07d}"
         fake_slack.add_user(TEAM, user_id, f"User {n}", tz="Europe/Berlin")

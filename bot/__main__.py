@@ -103,19 +103,26 @@ def socket(_: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     from bot.services.container import Services
-    from bot.slack_app import team_clients_for
+    from bot.slack_clients import team_clients_for
     from bot.worker import Worker
 
     settings = _settings(need_encryption=True, need_bot_token=True)
     clock = (lambda: args.now) if args.now else None
+    if settings.metrics_port:
+        from bot.metrics import serve_on_port
+
+        serve_on_port(settings.metrics_port)
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        services = Services.create(settings)
-        worker = Worker(services, team_clients_for(settings, services), *([clock] if clock else []))
+        services = Services.create(settings, *([clock] if clock else []))
+        # Every message the worker sends goes over the process's one Slack session.
+        session = services.slack_http.session()
+        clients = team_clients_for(settings, services.installations, session)
+        worker = Worker(services, clients, *([clock] if clock else []))
         log.info("worker started (%s)", _db_kind(settings))
         try:
             if args.once:

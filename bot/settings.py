@@ -30,6 +30,11 @@ DEFAULT_MAX_IN_FLIGHT = 1000
 DEFAULT_MAX_RUNNING = 128
 MOST_IN_FLIGHT = 100_000
 MOST_PROCESSES = 64
+# How often the worker asks TrackingTime for the running timer of each recently active user,
+# inside their working hours, to find timers started outside the app (0: never). An hour keeps
+# the budget at one call per active user per working hour.
+DEFAULT_TIMER_CHECK_MINUTES = 60
+SHORTEST_TIMER_CHECK_MINUTES = 5
 
 
 class SettingsError(Exception):
@@ -60,6 +65,7 @@ class Settings:
     metrics_token: str = field(default="", repr=False)
     metrics_port: int | None = None
     log_format: str = "text"  # or "json": one object per line (bot/logs.py)
+    timer_check_minutes: int = DEFAULT_TIMER_CHECK_MINUTES
 
     @property
     def oauth(self) -> bool:
@@ -186,6 +192,17 @@ def _count(name: str, raw: str, default: int, most: int) -> int:
     return int(raw)
 
 
+def _timer_check_minutes(raw: str) -> int:
+    if raw.isascii() and raw.isdecimal():
+        minutes = int(raw)
+        if minutes == 0 or minutes >= SHORTEST_TIMER_CHECK_MINUTES:
+            return minutes
+    raise SettingsError(
+        f"TIMER_CHECK_MINUTES must be 0 (never look for timers started outside the app) or a "
+        f"whole number of minutes from {SHORTEST_TIMER_CHECK_MINUTES}, got {raw!r}"
+    )
+
+
 def _token(name: str, raw: str, prefix: str, where: str) -> str:
     if raw and not raw.startswith(prefix):
         raise SettingsError(f"{name} must start with {prefix!r}; copy it from {where}")
@@ -246,6 +263,9 @@ def load_settings(
         metrics_token=_metrics_token(get("METRICS_TOKEN")),
         metrics_port=_port("METRICS_PORT", get("METRICS_PORT")) if get("METRICS_PORT") else None,
         log_format=_log_format(get("LOG_FORMAT")),
+        timer_check_minutes=_timer_check_minutes(
+            get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES)
+        ),
     )
 
     slack_app = need_slack or need_socket

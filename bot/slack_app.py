@@ -10,35 +10,16 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.services.container import Services
 from bot.settings import Settings
-from bot.slack_clients import InstalledWorkspaceClients, SingleWorkspaceClients, TeamClients
+from bot.slack_clients import slack_client
 from bot.slack_http import PooledRespond
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
-
-
-def slack_client(settings: Settings) -> AsyncWebClient:
-    """A Web API client that retries 429s (honouring ``Retry-After``) and dropped connections.
-
-    Bolt copies these retry handlers into the per-request clients it gives listeners.
-    """
-    return AsyncWebClient(
-        token=settings.slack_bot_token or None,
-        base_url=settings.slack_api_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-        ],
-    )
 
 
 # The bot scopes manifest.yml declares (a test keeps the two the same).
@@ -76,16 +57,6 @@ def oauth_settings(
         logger=logging.getLogger("slack_bolt"),
     )
     return oauth
-
-
-def team_clients_for(settings: Settings, services: Services) -> TeamClients:
-    """The worker's Slack clients: the bot token's, or each installed workspace's own."""
-    client = slack_client(settings)
-    if not settings.oauth:
-        return SingleWorkspaceClients(client)
-    return InstalledWorkspaceClients(
-        services.installations, client, settings.slack_client_id, settings.slack_client_secret
-    )
 
 
 def build_app(settings: Settings, services: Services) -> AsyncApp:

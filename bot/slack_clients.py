@@ -11,11 +11,40 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+import aiohttp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.settings import Settings
+
 log = logging.getLogger(__name__)
+
+
+def slack_client(
+    settings: Settings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """A Web API client that retries 429s (honouring ``Retry-After``) and dropped connections.
+
+    Bolt copies these retry handlers into the per-request clients it gives listeners. Without a
+    ``session`` slack_sdk opens a new HTTP session (and connection) for every call; the app gives
+    its listeners the process's shared one (:mod:`bot.slack_http`), and the worker passes it
+    here for its fan-out of messages.
+    """
+    return AsyncWebClient(
+        token=settings.slack_bot_token or None,
+        base_url=settings.slack_api_url,
+        session=session,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
 
 REFRESH_MINUTES_BEFORE_EXPIRY = 120
 
@@ -67,6 +96,7 @@ class InstalledWorkspaceClients:
         return AsyncWebClient(
             token=bot.bot_token,
             base_url=self._base.base_url,
+            session=self._base.session,
             retry_handlers=self._base.retry_handlers,
         )
 
@@ -74,3 +104,18 @@ class InstalledWorkspaceClients:
 def team_clients(slack: AsyncWebClient | TeamClients) -> TeamClients:
     """Accept a plain client for one workspace where team clients are wanted."""
     return SingleWorkspaceClients(slack) if isinstance(slack, AsyncWebClient) else slack
+
+
+def team_clients_for(
+    settings: Settings,
+    installations: AsyncInstallationStore,
+    session: aiohttp.ClientSession | None = None,
+) -> TeamClients:
+    """The worker's Slack clients: the bot token's, or each installed workspace's own, all
+    sending over ``session`` when one is given."""
+    client = slack_client(settings, session)
+    if not settings.oauth:
+        return SingleWorkspaceClients(client)
+    return InstalledWorkspaceClients(
+        installations, client, settings.slack_client_id, settings.slack_client_secret
+    )

@@ -146,4 +146,6 @@ async def current_link(
     if zone and zone != link.time_zone:
         await services.accounts.set_time_zone(key, zone)
         link = dataclasses.replace(link, time_zone=zone)
+    # As seldom as the zone: the user is active, so timers they start elsewhere are looked for.
+    await services.schedule.active(link, services.clock())
     return link

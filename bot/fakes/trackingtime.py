@@ -554,10 +554,14 @@ class FakeTrackingTime:
     def _init_state(self) -> None:
         self._accounts: dict[int, _Account] = {}
         self._users: dict[int, _User] = {}
+        # Look-ups by what identifies a user, so that many users stay cheap to seed and serve.
+        self._by_password: dict[str, _User] = {}
+        self._emails: set[str] = set()
         self._customers: dict[int, _Customer] = {}
         self._projects: dict[int, _Project] = {}
         self._tasks: dict[int, _Task] = {}
         self._events: dict[int, _Event] = {}
+        self._user_events: dict[int, dict[int, _Event]] = {}  # the USER filter's index
         self._running: dict[tuple[int, int], int] = {}  # (account, user) -> event id
         self._failures: list[_Failure] = []
         self._hang_generation = 0
@@ -630,11 +634,10 @@ class FakeTrackingTime:
             for account_id in accounts:
                 self._account(account_id)
             lowered = email.lower()
-            for other in self._users.values():
-                if other.email.lower() == lowered:
-                    raise ValueError(f"email already used: {email}")
-                if other.app_password == app_password:
-                    raise ValueError("app password already used by another user")
+            if lowered in self._emails:
+                raise ValueError(f"email already used: {email}")
+            if app_password in self._by_password:
+                raise ValueError("app password already used by another user")
             user = _User(
                 self._new_id("user"),
                 email,
@@ -646,6 +649,8 @@ class FakeTrackingTime:
                 full_schedule,
             )
             self._users[user.id] = user
+            self._by_password[app_password] = user
+            self._emails.add(lowered)
             for account_id in user.accounts:
                 account = self._accounts[account_id]
                 default_role = "ADMIN" if not account.roles else "CO_WORKER"
@@ -954,11 +959,9 @@ class FakeTrackingTime:
         if credentials is None:
             return None
         username, password = credentials
-        for user in self._users.values():
-            if user.app_password == password and (
-                username == "API_TOKEN" or username.lower() == user.email.lower()
-            ):
-                return user
+        user = self._by_password.get(password)
+        if user is not None and (username == "API_TOKEN" or username.lower() == user.email.lower()):
+            return user
         return None
 
     # ---- routing ------------------------------------------------------------------------------
@@ -1169,8 +1172,11 @@ class FakeTrackingTime:
                     return project is not None and project.customer_id == entity_id
             return True
 
+        candidates = (
+            self._user_events.get(entity_id or 0, {}) if kind == "USER" else self._events
+        ).values()
         chosen = sorted(
-            (e for e in self._events.values() if wanted(e)),
+            (e for e in candidates if wanted(e)),
             key=lambda e: (e.start, e.id),
             reverse=order == "desc",
         )
@@ -1211,7 +1217,7 @@ class FakeTrackingTime:
             end_offset=None if end_offset == offset else end_offset,
             event_type=event_type,
         )
-        self._events[event.id] = event
+        self._keep(event)
         self._credit(event, 1)
         return _ok(self._event_json(event))
 
@@ -1261,7 +1267,7 @@ class FakeTrackingTime:
         key = (event.account_id, event.user_id)
         if self._running.get(key) == event.id:
             del self._running[key]
-        del self._events[event.id]
+        self._discard_event(event)
         return _ok(deleted)
 
     # ---- handler helpers ----------------------------------------------------------------------
@@ -1520,8 +1526,12 @@ class FakeTrackingTime:
             now,
             now,
         )
-        self._events[event.id] = event
+        self._keep(event)
         return event
+
+    def _keep(self, event: _Event) -> None:
+        self._events[event.id] = event
+        self._user_events.setdefault(event.user_id, {})[event.id] = event
 
     def _tracked_task(self, event: _Event) -> _Task:
         """A running entry's task: running entries always have one (updates keep it so)."""
@@ -1548,6 +1558,7 @@ class FakeTrackingTime:
 
     def _discard_event(self, event: _Event) -> None:
         self._events.pop(event.id, None)
+        self._user_events.get(event.user_id, {}).pop(event.id, None)
 
     def _is_archived(self, task: _Task) -> bool:
         if task.archived:

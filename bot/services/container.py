@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.crypto import Keyring
 from bot.services.catalogue import Catalogue
@@ -22,13 +23,17 @@ from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
 from bot.storage.pending import PendingEntryStore
+from bot.storage.schedule import ScheduleStore
 from bot.trackingtime import TrackingTime
 
 
 @dataclass
 class Services:
+    clock: Clock
     database: Database
+    keyring: Keyring
     accounts: AccountStore
+    schedule: ScheduleStore
     pending: PendingEntryStore
     installations: EncryptedInstallationStore
     oauth_states: DatabaseOAuthStateStore
@@ -51,20 +56,24 @@ class Services:
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
         database = Database(settings.database_url)
         keyring = Keyring(settings.encryption_keys)
-        accounts = AccountStore(database.sessions, keyring)
+        accounts = AccountStore(database.sessions, keyring, clock)
+        schedule = ScheduleStore(database.sessions, timedelta(minutes=settings.timer_check_minutes))
         trackingtime = TrackingTime(
             settings.trackingtime_api_url, contact=settings.trackingtime_contact
         )
         catalogue = Catalogue(trackingtime)
         reports = ReportService(trackingtime, clock)
-        timers = TimerService(trackingtime, catalogue, clock)
+        timers = TimerService(trackingtime, catalogue, schedule, clock)
         pending = PendingEntryStore(database.sessions)
         deliveries = DeliveryStore(database.sessions)
         deleted = DeletedEntryStore(database.sessions)
         entries = EntryService(trackingtime, catalogue, pending, clock)
         return cls(
+            clock=clock,
             database=database,
+            keyring=keyring,
             accounts=accounts,
+            schedule=schedule,
             pending=pending,
             installations=EncryptedInstallationStore(
                 database.sessions, keyring, settings.slack_client_id
@@ -72,9 +81,11 @@ class Services:
             oauth_states=DatabaseOAuthStateStore(database.sessions),
             deliveries=deliveries,
             deleted=deleted,
-            team_settings=TeamSettingsStore(database.sessions),
+            team_settings=TeamSettingsStore(database.sessions, clock),
             trackingtime=trackingtime,
-            linking=LinkingService(accounts, pending, deliveries, deleted, trackingtime),
+            linking=LinkingService(
+                accounts, pending, deliveries, deleted, schedule, trackingtime, clock
+            ),
             catalogue=catalogue,
             timers=timers,
             entries=entries,

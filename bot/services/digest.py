@@ -2,8 +2,10 @@
 
 An admin picks the channel (``/track digest #channel``); the digest goes out at the workspace's
 digest time in the zone of the admin who set it. Whether it is due is a pure function of the
-settings row and the instant, so every worker agrees; that it goes out *once* is the database's
-job (:class:`bot.storage.deliveries.DeliveryStore`: one claim per workspace and local day).
+settings row and the instant, so every worker agrees; when to look is the row's stored instant
+(:mod:`bot.storage.schedule`), and that it goes out *once* is the database's job
+(:class:`bot.storage.deliveries.DeliveryStore`: one claim per workspace and local day). The worker
+renders and posts it (:mod:`bot.worker.digests`).
 
 Members are read with their own App Passwords, a few at a time: one member whose TrackingTime
 call fails is listed as unreadable, and never keeps the rest of the team out of the digest.
@@ -15,17 +17,13 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.blocks.digest import digest_message
+from bot.schedule import WORKDAYS, due_day
 from bot.services.container import Services
 from bot.services.reports import Period, ReportService
-from bot.slack_clients import TeamClients, team_clients
-from bot.storage import Link, SlackUserKey
-from bot.storage.deliveries import DIGEST
+from bot.storage import Link
+from bot.storage.deliveries import digest_clock_time
 from bot.storage.models import TeamSettings
 from bot.trackingtime import (
     Forbidden,
@@ -40,31 +38,7 @@ from bot.trackingtime.timefmt import zone_or_utc
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DIGEST_TIME = "17:45"
 OFF = "off"
-# Reading hundreds of members at ``concurrency`` a time, each call allowed its client timeout,
-# takes minutes in the worst case: the claim must outlast that, or a second worker would take
-# it over and post the digest twice.
-LEASE = timedelta(minutes=15)
-# Slack errors that the next worker round (seconds later) cannot fix. On these the claim is kept
-# until its lease runs out instead of being released, so a digest aimed at a channel the app may
-# not post in is retried every quarter of an hour, not every round, with every member's
-# TrackingTime read again each time.
-LASTING_SLACK_ERRORS = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "channel_is_archived",
-        "restricted_action",
-        "missing_scope",
-        "not_authed",
-        "invalid_auth",
-        "account_inactive",
-        "token_revoked",
-        "team_access_not_granted",
-    }
-)
 # A channel as Slack sends it in an escaped command: <#C0123|name>, or <#C0123> without a name.
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>")
 
@@ -76,15 +50,6 @@ def digest_channel(target: str) -> str | None:
     return match.group(1) if match else None
 
 
-def digest_time(row: TeamSettings) -> time:
-    """The workspace's digest time; a malformed stored value falls back to the default rather
-    than stopping the digest."""
-    try:
-        return time.fromisoformat(row.digest_time)
-    except (TypeError, ValueError):
-        return time.fromisoformat(DEFAULT_DIGEST_TIME)
-
-
 def digest_due(settings_row: TeamSettings, now: datetime) -> date | None:
     """The local date whose digest is due at ``now``, or ``None``.
 
@@ -93,10 +58,8 @@ def digest_due(settings_row: TeamSettings, now: datetime) -> date | None:
     """
     if not settings_row.digest_channel:
         return None
-    local = now.astimezone(zone_or_utc(settings_row.digest_time_zone))
-    if local.weekday() >= 5 or local.time() < digest_time(settings_row):
-        return None
-    return local.date()
+    zone = zone_or_utc(settings_row.digest_time_zone)
+    return due_day(WORKDAYS, digest_clock_time(settings_row), zone, now)
 
 
 @dataclass(frozen=True)
@@ -193,74 +156,9 @@ async def team_day(
     services: Services, row: TeamSettings, day: date, now: datetime, concurrency: int = 10
 ) -> TeamDay:
     """Every member linked in the digest's workspace, read at most ``concurrency`` at a time."""
-    links = [
-        link
-        for link in await services.accounts.all_links(row.team_id)
-        if (link.key.enterprise_id or "") == (row.enterprise_id or "")
-    ]
+    links = await services.accounts.team_links(row.enterprise_id or None, row.team_id)
     limit = asyncio.Semaphore(max(concurrency, 1))
     members = await asyncio.gather(
         *(member_day(services.reports, link, day, limit) for link in links)
     )
     return TeamDay(day, now, tuple(members))
-
-
-async def send_digests(
-    services: Services,
-    slack: AsyncWebClient | TeamClients,
-    now: datetime,
-    concurrency: int = 10,
-) -> int:
-    """One worker round: post each due digest once; returns how many were posted.
-
-    One workspace's failure is logged and leaves the others unaffected; its digest is tried
-    again in a later round.
-    """
-    clients = team_clients(slack)
-    posted = 0
-    for row in await services.team_settings.digests():
-        day = digest_due(row, now)
-        if day is None:
-            continue
-        try:
-            posted += await _send_digest(services, clients, row, day, now, concurrency)
-        except Exception:
-            log.exception("digest for team %s failed", row.team_id)
-    return posted
-
-
-async def _send_digest(
-    services: Services,
-    clients: TeamClients,
-    row: TeamSettings,
-    day: date,
-    now: datetime,
-    concurrency: int,
-) -> bool:
-    key = SlackUserKey(row.enterprise_id or None, row.team_id, "")
-    period = day.isoformat()
-    # Every round until midnight finds the digest due: a plain read first, so that a sent
-    # digest costs one SELECT a round, not a failed INSERT (which PostgreSQL logs as an error).
-    if await services.deliveries.was_sent(key, DIGEST, period):
-        return False
-    if not await services.deliveries.claim(key, DIGEST, period, now, LEASE):
-        return False  # sent already, or another worker is on it
-    try:
-        slack = await clients.for_team(row.enterprise_id or None, row.team_id)
-        if slack is None:  # the app has left the workspace; its data goes with it
-            await services.deliveries.release(key, DIGEST, period)
-            return False
-        team = await team_day(services, row, day, now, concurrency)
-        message = digest_message(team, zone_or_utc(row.digest_time_zone))
-        await slack.chat_postMessage(channel=row.digest_channel, **message.to_dict())
-    except SlackApiError as error:
-        code = str(error.response.get("error") or "")
-        log.warning("digest for team %s not posted: %s", row.team_id, code)
-        if code not in LASTING_SLACK_ERRORS:
-            await services.deliveries.release(key, DIGEST, period)
-        return False
-    except Exception:
-        await services.deliveries.release(key, DIGEST, period)
-        raise
-    await services.deliveries.sent(key, DIGEST, period)
-    return True

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.clock import Clock, system_clock
 from bot.storage import AccountStore, Link, SlackUserKey
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore
 from bot.storage.pending import PendingEntryStore
+from bot.storage.schedule import ScheduleStore
 from bot.trackingtime import TrackingTime, Workspace
 
 
@@ -26,13 +28,17 @@ class LinkingService:
         pending: PendingEntryStore,
         deliveries: DeliveryStore,
         deleted: DeletedEntryStore,
+        schedule: ScheduleStore,
         trackingtime: TrackingTime,
+        clock: Clock = system_clock,
     ) -> None:
         self._accounts = accounts
         self._pending = pending
         self._deliveries = deliveries
         self._deleted = deleted
+        self._schedule = schedule
         self._trackingtime = trackingtime
+        self._clock = clock
 
     async def connect(self, key: SlackUserKey, app_password: str, time_zone: str) -> Linked:
         """Verify the App Password with ``GET /me`` and store it (encrypted).
@@ -53,6 +59,7 @@ class LinkingService:
             tt_user_name=me.name,
         )
         await self._accounts.save(link)
+        await self._schedule.active(link, self._clock())  # a newcomer's timers are looked for
         return Linked(link, me.workspaces)
 
     async def workspaces(self, link: Link) -> tuple[Workspace, ...]:

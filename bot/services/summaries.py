@@ -1,36 +1,15 @@
-"""The worker's messages to each user: the daily summary and the forgotten-timer reminder."""
+"""What the worker's messages to each user say: the daily summary, and the running timer its
+reminder is about. When they are due is :mod:`bot.schedule`'s."""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.services.reports import Period, Report, ReportService
 from bot.storage import Link
 from bot.trackingtime import RunningTimer, TrackingTime
-from bot.trackingtime.timefmt import zone_or_utc
-
-
-def summary_due(link: Link, now: datetime) -> date | None:
-    """The local day whose summary is due for ``link`` at ``now``, if one is.
-
-    Due from the chosen local time until the end of that local day, on the chosen weekdays, so a
-    worker that was down at 17:30 still sends it at 18:10, but not the next morning.
-    """
-    settings = link.settings
-    if not settings.summary_enabled:
-        return None
-    local = now.astimezone(zone_or_utc(link.time_zone))
-    if local.weekday() not in settings.summary_days or local.time() < settings.summary_time:
-        return None
-    return local.date()
-
-
-def timer_overdue(link: Link, timer: RunningTimer, now: datetime) -> bool:
-    """Whether a running timer has gone past the user's limit (a zero limit never does)."""
-    limit = link.settings.timer_limit
-    return bool(limit) and timer.elapsed(now) >= limit
 
 
 @dataclass(frozen=True)

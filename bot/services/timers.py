@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
 
 from bot.commands import Token
 from bot.services.catalogue import Catalogue
@@ -22,8 +24,22 @@ from bot.trackingtime import (
     TrackingTimeSession,
 )
 
+log = logging.getLogger(__name__)
+
 RECENT_DAYS = 7
 MAX_RECENT_TASKS = 3
+
+
+class TimerWatch(Protocol):
+    """Where the worker learns of the timers the app starts and stops
+    (:class:`bot.storage.schedule.ScheduleStore`): a timer started here is reminded of at its
+    start plus the user's limit, without asking TrackingTime about it until then."""
+
+    async def timer_started(
+        self, link: Link, started_at: datetime, event_id: int | None, now: datetime
+    ) -> None: ...
+
+    async def timer_stopped(self, link: Link, now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -123,11 +139,31 @@ NOTES_SEPARATOR = "\n"  # between the notes a timer had and what `/track note +`
 
 class TimerService:
     def __init__(
-        self, trackingtime: TrackingTime, catalogue: Catalogue, clock: Clock = system_clock
+        self,
+        trackingtime: TrackingTime,
+        catalogue: Catalogue,
+        watch: TimerWatch,
+        clock: Clock = system_clock,
     ) -> None:
         self._trackingtime = trackingtime
         self._catalogue = catalogue
+        self._watch = watch
         self._clock = clock
+
+    async def _started(
+        self, link: Link, timer: RunningTimer, previous: RunningTimer | None, now: datetime
+    ) -> Started:
+        try:
+            await self._watch.timer_started(link, timer.started_at, timer.event_id, now)
+        except Exception:  # the timer runs all the same; the worker's slow check will find it
+            log.exception("could not record the timer started for %s", link.key.user_id)
+        return Started(timer, previous, now)
+
+    async def _stopped(self, link: Link, now: datetime) -> None:
+        try:
+            await self._watch.timer_stopped(link, now)
+        except Exception:  # at worst, one look at TrackingTime when its reminder falls due
+            log.exception("could not record the timer stopped for %s", link.key.user_id)
 
     def _session(self, link: Link) -> TrackingTimeSession:
         return self._trackingtime.session(link.app_password, link.account_id, link.time_zone)
@@ -159,14 +195,14 @@ class TimerService:
             return resolution
         now = self._clock()
         timer = await session.track(resolution.task.id, now, resolution.notes)
-        return Started(timer, running, now)
+        return await self._started(link, timer, running, now)
 
     async def start_task(self, link: Link, task_id: int, notes: str = "") -> Started:
         """Start a task chosen by id (a button)."""
         session = self._session(link)
         running = await session.running_timer(link.tt_user_id)
         now = self._clock()
-        return Started(await session.track(task_id, now, notes), running, now)
+        return await self._started(link, await session.track(task_id, now, notes), running, now)
 
     async def create_and_start(
         self, link: Link, task_name: str, project_name: str | None, notes: str = ""
@@ -177,19 +213,22 @@ class TimerService:
         now = self._clock()
         timer = await session.track_by_name(task_name, project_name, now, notes)
         self._catalogue.forget(link)  # the task (and maybe its project) is new
-        return Started(timer, running, now)
+        return await self._started(link, timer, running, now)
 
     async def stop(self, link: Link) -> Stopped | NothingRunning:
         session = self._session(link)
         running = await session.running_timer(link.tt_user_id)
-        if running is None:
-            return NothingRunning()
         now = self._clock()
+        if running is None:
+            await self._stopped(link, now)
+            return NothingRunning()
         try:
             task = await session.stop(running.task.id, now)
         except Conflict:
             # Stopped elsewhere (the TrackingTime app) between our two calls.
+            await self._stopped(link, now)
             return NothingRunning()
+        await self._stopped(link, now)
         today = local_day(now, session.zone)
         events = await session.events(link.tt_user_id, today, today)
         return Stopped(
@@ -235,4 +274,4 @@ class TimerService:
             return NothingToContinue()
         now = self._clock()
         timer = await session.track(last.task_id, now, last.notes)
-        return Started(timer, running, now)
+        return await self._started(link, timer, running, now)

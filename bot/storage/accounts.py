@@ -7,7 +7,7 @@ workspaces can never reach the other workspace's row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -18,8 +18,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Keyring, UnreadableSecret
+from bot.schedule import next_occurrence
 from bot.storage.batched import BatchedReads
 from bot.storage.models import LinkedAccount
+from bot.trackingtime.timefmt import zone_or_utc
+
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,17 @@ class UserSettings:
     summary_days: frozenset[int] = frozenset(range(5))  # Monday is 0
     timer_limit: timedelta = timedelta(hours=9)
 
+    def summary_at(self, time_zone: str, now: datetime) -> datetime | None:
+        """When the next summary is due, from the user's local today on (today's, when it is a
+        summary day, even if its time has passed: whether it was sent is the worker's to check);
+        ``None`` when summaries are off."""
+        if not self.summary_enabled:
+            return None
+        zone = zone_or_utc(time_zone)
+        return next_occurrence(
+            self.summary_days, self.summary_time, zone, now.astimezone(zone).date()
+        )
+
     @classmethod
     def from_row(cls, row: LinkedAccount | Row) -> UserSettings:
         try:
@@ -91,9 +106,15 @@ class Link:
 class AccountStore:
     """Reads and writes :class:`Link` rows, encrypting the App Password on the way in."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], keyring: Keyring) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        keyring: Keyring,
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
         self._sessions = sessions
         self._keyring = keyring
+        self._clock = clock
         self._engine: AsyncEngine = sessions.kw["bind"]
         self._reads = BatchedReads(self._rows)
 
@@ -102,14 +123,16 @@ class AccountStore:
         password was written with a key that has since been removed. Reads asked for at the
         same time share one query."""
         row = await self._reads.get(key._row_key)
-        return None if row is None else self._link(row)
+        return None if row is None else self.link_of(row)
 
     async def _rows(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], Row]:
         async with self._engine.connect() as connection:
             rows = (await connection.execute(_LINKS_OF_KEYS, {"keys": keys})).all()
         return {(row.enterprise_id, row.team_id, row.slack_user_id): row for row in rows}
 
-    def _link(self, row: LinkedAccount | Row) -> Link:
+    def link_of(self, row: LinkedAccount | Row) -> Link:
+        """The row's link, its App Password decrypted (:class:`UnreadableSecret` when no key
+        can); the one place a stored password is opened."""
         return Link(
             key=SlackUserKey(row.enterprise_id or None, row.team_id, row.slack_user_id),
             tt_user_id=row.tt_user_id,
@@ -122,18 +145,20 @@ class AccountStore:
             reconnect_notified=row.reconnect_notified,
         )
 
-    async def all_links(self, team_id: str | None = None) -> list[Link]:
-        """Every link (of one workspace), for the worker's scheduled messages. A row whose
-        password no key can read is skipped: its user is asked to reconnect when they next act."""
-        query = select(LinkedAccount)
-        if team_id is not None:
-            query = query.where(col(LinkedAccount.team_id) == team_id)
+    async def team_links(self, enterprise_id: str | None, team_id: str) -> list[Link]:
+        """Every link of one workspace, for its team digest (each member is read with their own
+        App Password). A row whose password no key can read is skipped: its user is asked to
+        reconnect when they next act."""
+        query = select(LinkedAccount).where(
+            col(LinkedAccount.enterprise_id) == (enterprise_id or ""),
+            col(LinkedAccount.team_id) == team_id,
+        )
         async with self._sessions() as session:
             rows = (await session.exec(query.order_by(col(LinkedAccount.id)))).all()
         links = []
         for row in rows:
             try:
-                links.append(self._link(row))
+                links.append(self.link_of(row))
             except UnreadableSecret:
                 continue
         return links
@@ -147,18 +172,16 @@ class AccountStore:
             row.summary_time = settings.summary_time.strftime("%H:%M")
             row.summary_days = "".join(str(day) for day in sorted(settings.summary_days))
             row.timer_limit_minutes = int(settings.timer_limit.total_seconds() // 60)
+            row.summary_due_at = settings.summary_at(row.time_zone, self._clock())
+            # A known timer's reminder follows a changed limit (a limit of zero: no reminder).
+            if row.timer_started_at is not None:
+                started = row.timer_started_at.replace(tzinfo=row.timer_started_at.tzinfo or UTC)
+                limit = settings.timer_limit
+                row.timer_remind_at = started + limit if limit else None
             row.updated_at = datetime.now(UTC)
             session.add(row)
             await session.commit()
             return True
-
-    async def set_reconnect_notified(self, key: SlackUserKey, notified: bool) -> None:
-        async with self._sessions() as session:
-            row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
-            if row is not None:
-                row.reconnect_notified = notified
-                session.add(row)
-                await session.commit()
 
     async def save(self, link: Link) -> None:
         """Create or replace the user's link."""
@@ -181,6 +204,9 @@ class AccountStore:
                 row.tt_user_name = link.tt_user_name
                 row.app_password_encrypted = self._keyring.encrypt(link.app_password)
                 row.time_zone = link.time_zone
+                row.summary_due_at = UserSettings.from_row(row).summary_at(
+                    row.time_zone, self._clock()
+                )
                 row.reconnect_notified = False  # a fresh password: tell again if it fails
                 row.updated_at = datetime.now(UTC)
                 session.add(row)
@@ -212,6 +238,7 @@ class AccountStore:
             row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
             if row is not None and row.time_zone != time_zone:
                 row.time_zone = time_zone
+                row.summary_due_at = UserSettings.from_row(row).summary_at(time_zone, self._clock())
                 row.updated_at = datetime.now(UTC)
                 session.add(row)
                 await session.commit()

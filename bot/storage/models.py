@@ -12,6 +12,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _due_column() -> Column:  # type: ignore[type-arg]
+    """A nullable UTC instant the worker selects rows by (indexed)."""
+    return Column(DateTime(timezone=True), nullable=True, index=True)
+
+
 class LinkedAccount(SQLModel, table=True):
     """One Slack user's link to their TrackingTime account.
 
@@ -54,6 +59,22 @@ class LinkedAccount(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    # When the worker next looks at this user (UTC; NULL: never), each indexed so that a round
+    # reads only the rows that are due (see bot.schedule and bot.storage.schedule): the daily
+    # summary, the reminder of a known running timer, and the slow check for a timer started
+    # outside the app. While a worker holds one, it is that worker's lease.
+    summary_due_at: datetime | None = Field(default=None, sa_column=_due_column())
+    timer_remind_at: datetime | None = Field(default=None, sa_column=_due_column())
+    timer_check_at: datetime | None = Field(default=None, sa_column=_due_column())
+    # The running timer the app knows of (started from Slack, or seen by the worker).
+    timer_started_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    timer_event_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # When the user was last seen using the app or tracking time: who the slow check is for.
+    active_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class Delivery(SQLModel, table=True):
@@ -80,7 +101,8 @@ class Delivery(SQLModel, table=True):
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
 
 
@@ -99,6 +121,7 @@ class TeamSettings(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
     )
+    digest_due_at: datetime | None = Field(default=None, sa_column=_due_column())
 
 
 class PendingEntry(SQLModel, table=True):
@@ -124,6 +147,9 @@ class PendingEntry(SQLModel, table=True):
             "event_id",
             unique=True,
         ),
+        # What the worker claims: entries not done and not waiting for the user, by when they
+        # are due; done rows (kept a week) are never read to find it.
+        Index("ix_pending_entries_due", "done_at", "awaiting_user", "next_attempt_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -134,14 +160,13 @@ class PendingEntry(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     attempts: int = 0
     last_error: str = Field(default="", max_length=255)
-    next_attempt_at: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
-    )
+    next_attempt_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     claimed_until: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
     created_at: datetime = Field(
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
     known_event_ids: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     event_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

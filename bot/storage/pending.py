@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.accounts import SlackUserKey
 from bot.storage.models import LinkedAccount, PendingEntry
@@ -98,6 +99,23 @@ def _of(key: SlackUserKey) -> tuple:  # type: ignore[type-arg]
 
 def _free(now: datetime):  # type: ignore[no-untyped-def]
     return or_(col(PendingEntry.claimed_until).is_(None), col(PendingEntry.claimed_until) < now)
+
+
+def due_entries(now: datetime, limit: int) -> SelectOfScalar[PendingEntry]:
+    """Up to ``limit`` entries due for another try and free, earliest first: a range scan of
+    ``ix_pending_entries_due``, which leaves out the done rows kept for a week."""
+    return (
+        select(PendingEntry)
+        .where(
+            col(PendingEntry.done_at).is_(None),
+            col(PendingEntry.awaiting_user).is_(False),
+            col(PendingEntry.next_attempt_at) <= now,
+            _free(now),
+        )
+        .order_by(col(PendingEntry.next_attempt_at))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
 
 
 class UserEntries:
@@ -196,20 +214,7 @@ class PendingEntryStore:
         """Take up to ``limit`` entries that are due and not leased by another worker."""
         claimed: list[Claimed] = []
         async with self._sessions() as session:
-            candidates = (
-                await session.exec(
-                    select(PendingEntry)
-                    .where(
-                        col(PendingEntry.next_attempt_at) <= now,
-                        _free(now),
-                        col(PendingEntry.done_at).is_(None),
-                        col(PendingEntry.awaiting_user).is_(False),
-                    )
-                    .order_by(col(PendingEntry.next_attempt_at))
-                    .limit(limit)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            candidates = (await session.exec(due_entries(now, limit))).all()
             for row in candidates:
                 if await self._lease(session, col(PendingEntry.id) == row.id, now, lease):
                     claimed.append(_claimed(row))

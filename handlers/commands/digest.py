@@ -21,7 +21,8 @@ from bot.blocks.digest import (
 from bot.blocks.format import truncate
 from bot.blocks.messages import failure, invalid_input
 from bot.commands import Digest
-from bot.services.digest import DEFAULT_DIGEST_TIME, OFF, digest_channel
+from bot.services.digest import OFF, digest_channel
+from bot.storage.deliveries import DEFAULT_DIGEST_TIME
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
 

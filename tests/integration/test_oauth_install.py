@@ -18,12 +18,13 @@ from bot.fakes.slack import FakeSlack, FakeSlackServer
 from bot.fakes.slack_requests import SlackUser
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.services.container import Services
-from bot.slack_app import team_clients_for
+from bot.slack_clients import team_clients_for
 from bot.storage import UserSettings
 from bot.worker import Worker
 from tests.support.databases import app_database
 from tests.support.flows import connect
 from tests.support.harness import CLIENT_ID, CLIENT_SECRET, AppHarness
+from tests.support.schedule import scheduled_at
 
 ACME = SlackUser("T0ACME", "U0ANN", "ann")
 GLOBEX = SlackUser("T0GLOBEX", "U0ANN", "ann-at-globex")  # the same user id, another workspace
@@ -140,7 +141,10 @@ async def test_two_workspaces_rotation_and_one_leaving(
     await services.accounts.save_settings(
         GLOBEX.key, UserSettings(summary_days=frozenset(range(7)))
     )
-    worker = Worker(services, team_clients_for(app.settings, services), lambda: evening)
+    await scheduled_at(services, evening - timedelta(hours=1))
+    worker = Worker(
+        services, team_clients_for(app.settings, services.installations), lambda: evening
+    )
     assert await worker.send_summaries() == 1
     dm = [c for c in fake_slack.calls_to("chat.postMessage") if c.ok][-1]
     assert dm.args["channel"] == GLOBEX.user_id and dm.token != globex_old

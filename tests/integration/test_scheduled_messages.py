@@ -5,7 +5,7 @@ forgotten timers reminded once."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,15 +18,33 @@ from bot.storage import UserSettings
 from bot.worker import Worker
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
+from tests.support.schedule import scheduled_at
 from tests.support.seed import ALICE, ALICE_PASSWORD, BOB, BOB_PASSWORD, TEAM_ID, Seeded
 
 CAROL = SlackUser(TEAM_ID, "U0CAROL", "carol")
 EVERY_DAY = frozenset(range(7))
+# The links are made through the app (now); the tests replay days from here on.
+REPLAYED_FROM = datetime(2026, 10, 20, tzinfo=UTC)
+
+
+class Clock:
+    """The clock of the worker's services, moved to each round's instant."""
+
+    def __init__(self) -> None:
+        self.now = REPLAYED_FROM
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+CLOCK = Clock()
 
 
 @pytest.fixture
-async def services(app: AppHarness) -> AsyncIterator[Services]:
-    services = Services.create(app.settings)
+async def services(app: AppHarness, three_zones: AppHarness) -> AsyncIterator[Services]:
+    CLOCK.now = REPLAYED_FROM
+    services = Services.create(app.settings, CLOCK)
+    await scheduled_at(services, REPLAYED_FROM)
     yield services
     await services.aclose()
 
@@ -47,7 +65,8 @@ def three_zones(
 
 
 def worker_at(services: Services, app: AppHarness, now: datetime) -> Worker:
-    return Worker(services, slack_client(app.settings), lambda: now, sends_per_second=1000)
+    CLOCK.now = now
+    return Worker(services, slack_client(app.settings), CLOCK, sends_per_second=1000)
 
 
 def dms_to(fake_slack: FakeSlack, user: SlackUser) -> list[dict]:  # type: ignore[type-arg]
@@ -115,7 +134,7 @@ async def test_dst_change_day_moves_the_utc_instant(
 
 
 async def test_two_workers_send_each_summary_once(
-    three_zones: AppHarness, fake_slack: FakeSlack, app: AppHarness
+    three_zones: AppHarness, fake_slack: FakeSlack, app: AppHarness, services: Services
 ) -> None:
     # 23:45 in Berlin and 17:45 in New York on Friday: both due (Kolkata is already Saturday).
     now = datetime(2026, 11, 27, 22, 45, tzinfo=UTC)
@@ -171,7 +190,12 @@ async def test_slack_rate_limits_are_retried_without_losing_a_summary(
     assert sum(not c.ok for c in fake_slack.calls_to("chat.postMessage")) == 2  # the two 429s
 
 
-async def test_a_forgotten_timer_is_reminded_once(
+def timer_asks(fake_tt: FakeTrackingTime, tt_user_id: int) -> int:
+    """How often TrackingTime was asked for the user's running timer."""
+    return sum(r.path.endswith(f"/users/{tt_user_id}/tasks/tracking") for r in fake_tt.requests)
+
+
+async def test_a_timer_started_elsewhere_is_found_then_reminded_once(
     three_zones: AppHarness,
     fake_slack: FakeSlack,
     fake_tt: FakeTrackingTime,
@@ -182,18 +206,34 @@ async def test_a_forgotten_timer_is_reminded_once(
         seeded.account_id,
         seeded.alice_tt_id,
         seeded.tasks["Standup/Internal"],
-        "2026-11-27 09:00:00",
+        "2026-11-27 09:00:00",  # 08:00 UTC, in TrackingTime's own app
         "GMT+01:00",
     )
-    at = datetime(2026, 11, 27, 16, 59, tzinfo=UTC)  # 8h59m running
-    assert await worker_at(services, three_zones, at).check_timers() == 0
-    later = at + timedelta(minutes=11)  # 9h10m, and past the ten-minute check interval
-    worker = worker_at(services, three_zones, later)
-    assert await worker.check_timers() == 1
+    morning = datetime(2026, 11, 27, 8, 30, tzinfo=UTC)  # 09:30 in Berlin
+    await scheduled_at(services, morning)  # the three were active then
+    asked_before = timer_asks(fake_tt, seeded.alice_tt_id)  # by the app, for its Home tab
+
+    def asks() -> int:
+        return timer_asks(fake_tt, seeded.alice_tt_id) - asked_before
+
+    # The slow check looks within the hour (TIMER_CHECK_MINUTES), and finds the timer.
+    assert await worker_at(services, three_zones, morning + timedelta(hours=1)).check_timers() == 0
+    assert asks() == 1
+    # Known now: its reminder is due at 09:00 + 9 h, and nobody asks about it before then.
+    for hours in range(2, 9):
+        at = morning + timedelta(hours=hours)
+        assert await worker_at(services, three_zones, at).check_timers() == 0
+    reminder_due = datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
+    before = reminder_due - timedelta(seconds=1)
+    assert await worker_at(services, three_zones, before).check_timers() == 0
+    assert asks() == 1
+    assert dms_to(fake_slack, ALICE) == []
+
+    assert await worker_at(services, three_zones, reminder_due).check_timers() == 1
+    assert asks() == 2  # once, to see it still runs
     [reminder] = dms_to(fake_slack, ALICE)
-    assert "has been running for *9h 10m*" in str(reminder["blocks"])
+    assert "has been running for *9h 00m*" in str(reminder["blocks"])
     assert "keep_running" in str(reminder["blocks"]) and "stop_timer" in str(reminder["blocks"])
-    assert await worker_at(services, three_zones, later + timedelta(hours=1)).check_timers() == 0
-    # A limit of zero means never.
-    await services.accounts.save_settings(ALICE.key, UserSettings(timer_limit=timedelta(0)))
-    assert time(17, 30) == UserSettings().summary_time
+    later = reminder_due + timedelta(hours=1)
+    assert await worker_at(services, three_zones, later).check_timers() == 0
+    assert len(dms_to(fake_slack, ALICE)) == 1

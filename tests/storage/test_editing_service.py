@@ -49,6 +49,7 @@ from bot.services.timers import (
 from bot.storage import Database, Link, SlackUserKey
 from bot.storage.deleted import UNDO_FOR, DeletedEntryStore
 from bot.storage.pending import PendingEntryStore
+from bot.storage.schedule import ScheduleStore
 from bot.trackingtime import Event, InvalidCredentials, Project, Task, TrackingTime
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -114,7 +115,9 @@ async def world(
     pending = PendingEntryStore(database.sessions)
     deleted = DeletedEntryStore(database.sessions)
     entries = EntryService(client, catalogue, pending, clock)
-    timers = TimerService(client, catalogue, clock)
+    timers = TimerService(
+        client, catalogue, ScheduleStore(database.sessions, timedelta(hours=1)), clock
+    )
     editing = EditingService(client, entries, timers, deleted, clock)
 
     def link(user_id: int, slack_user: str, password: str) -> Link:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -24,7 +24,7 @@ OUR_TABLES = {
     "slack_oauth_states",
     "deleted_entries",
 }
-HEAD = "0007"
+HEAD = "0008"
 
 
 async def upgrade(url: str) -> None:
@@ -123,3 +123,54 @@ async def test_the_comparison_would_notice_a_difference(database_url: str) -> No
     diff = await on_connection(database_url, schema_diff)
 
     assert [entry[0] for entry in diff] == ["add_index"]
+
+
+async def test_existing_summaries_and_digests_come_due_for_the_worker_to_schedule(
+    database_url: str,
+) -> None:
+    """0008 stores no instant it cannot compute in SQL: it makes every summary that is on, and
+    every digest with a channel, due at once, so the worker's next round schedules each."""
+    await asyncio.to_thread(upgrade_schema, database_url, "0007")
+
+    def rows_before(connection: Connection) -> None:
+        insert_row(connection)
+        connection.execute(
+            text(
+                "INSERT INTO linked_accounts (enterprise_id, team_id, slack_user_id, tt_user_id,"
+                " tt_account_id, tt_workspace_name, tt_user_name, app_password_encrypted,"
+                " time_zone, summary_enabled, created_at, updated_at) VALUES ('', 'T1', 'U2',"
+                " 3, 2, 'Acme', '', 'x', 'UTC', :off, :now, :now)"
+            ),
+            {"now": datetime.now(UTC), "off": False},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO team_settings (enterprise_id, team_id, digest_channel, digest_time,"
+                " digest_time_zone, updated_at) VALUES ('', 'T1', 'C1', '17:45', 'UTC', :now),"
+                " ('', 'T2', NULL, '17:45', 'UTC', :now)"
+            ),
+            {"now": datetime.now(UTC)},
+        )
+
+    await on_connection(database_url, rows_before)
+    before = datetime.now(UTC)
+    await upgrade(database_url)
+
+    def due(connection: Connection) -> list[tuple[Any, ...]]:
+        return [
+            *connection.execute(
+                text("SELECT slack_user_id, summary_due_at FROM linked_accounts ORDER BY 1")
+            ).all(),
+            *connection.execute(
+                text("SELECT team_id, digest_due_at FROM team_settings ORDER BY 1")
+            ).all(),
+        ]
+
+    (u1, u1_due), (u2, u2_due), (t1, t1_due), (t2, t2_due) = await on_connection(database_url, due)
+    assert (u1, u2, t1, t2) == ("U1", "U2", "T1", "T2")
+    assert u2_due is None and t2_due is None
+    for instant in (u1_due, t1_due):
+        if isinstance(instant, str):  # SQLite's text form, as SQLAlchemy writes it
+            instant = datetime.fromisoformat(instant)
+        aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+        assert before - timedelta(seconds=5) <= aware <= datetime.now(UTC)

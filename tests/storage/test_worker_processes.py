@@ -17,6 +17,7 @@ from bot.crypto import Keyring, generate_key
 from bot.fakes.slack import FakeSlack, FakeSlackServer
 from bot.fakes.trackingtime import FakeTrackingTime, FakeTrackingTimeServer
 from bot.storage import AccountStore, Database, Link, SlackUserKey, upgrade_schema
+from bot.worker.batches import ROW_LEASE
 from tests.support.paths import PROJECT_ROOT
 from tests.support.postgres import isolated_postgres_url
 
@@ -47,7 +48,8 @@ async def team(
     fake_slack.add_team(TEAM, TOKEN)
     account = fake_tt.add_account("Workers Inc")
     database = Database(postgres_url)
-    store = AccountStore(database.sessions, Keyring([key]))
+    # Linked a week before the replayed days, as the web process would have then.
+    store = AccountStore(database.sessions, Keyring([key]), lambda: FRIDAY - timedelta(days=7))
     users = []
     for n in range(USERS):
         slack_id = f"U0W{n:03d}"
@@ -147,7 +149,9 @@ async def test_two_workers_and_one_killed_mid_round(
     await early.communicate()
     assert summaries(fake_slack, "Mon 30 Nov") == {}
     # ... and once the leases have run out, it sends every one of them, once.
-    late = await start_worker(postgres_url, key, MONDAY + timedelta(minutes=3), *servers)
+    late = await start_worker(
+        postgres_url, key, MONDAY + ROW_LEASE + timedelta(minutes=1), *servers
+    )
     await late.communicate()
     assert late.returncode == 0
     assert summaries(fake_slack, "Mon 30 Nov") == {u.user_id: 1 for u in users}

@@ -12,7 +12,7 @@ import pytest
 from bot.services.catalogue import Catalogue
 from bot.services.editing import EditingService, NotYours
 from bot.services.entries import EntryService
-from bot.services.timers import TimerService
+from bot.services.timers import TimerService, TimerWatch
 from bot.storage import Link, SlackUserKey
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.pending import PendingEntryStore
@@ -53,7 +53,7 @@ async def test_an_entry_without_user_id_is_the_users_if_listed_as_theirs(
 
     client = TrackingTime("https://tt.test/api/v4", transport=httpx.MockTransport(answer))
     entries = EntryService(client, Catalogue(client), cast(PendingEntryStore, None), lambda: NOW)
-    timers = TimerService(client, Catalogue(client), lambda: NOW)
+    timers = TimerService(client, Catalogue(client), cast(TimerWatch, None), lambda: NOW)
     editing = EditingService(client, entries, timers, cast(DeletedEntryStore, None), lambda: NOW)
     try:
         found = await editing.entry(LINK, 41)

@@ -41,6 +41,7 @@ def test_defaults() -> None:
     assert settings.database_url == "sqlite+aiosqlite:///trackingtime-slack.db"
     assert make_url(settings.database_url).get_driver_name() == "aiosqlite"
     assert settings.port == 3000
+    assert settings.timer_check_minutes == 60
     assert settings.slack_api_url == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
     assert settings.trackingtime_api_url == DEFAULT_TRACKINGTIME_API_URL
     assert settings.trackingtime_contact == DEFAULT_TRACKINGTIME_CONTACT
@@ -58,9 +59,12 @@ def test_a_complete_environment() -> None:
             "ENCRYPTION_KEYS": f" {KEY_1} , {KEY_2} ,",
             "PORT": " 8080 ",
             "DATABASE_URL": "postgres://u:p@db:5432/app",
+            "TIMER_CHECK_MINUTES": " 15 ",
         },
         **NEED_ALL,
     )
+
+    assert settings.timer_check_minutes == 15
 
     assert settings.encryption_keys == (KEY_1, KEY_2)
     assert settings.port == 8080
@@ -185,6 +189,12 @@ FAILURES = [
     ("port 70000", {**COMPLETE, "PORT": "70000"}, {}, "PORT"),
     ("port negative", {**COMPLETE, "PORT": "-1"}, {}, "PORT"),
     ("port superscript", {**COMPLETE, "PORT": "²"}, {}, "PORT"),
+    ("timer checks every minute", {**COMPLETE, "TIMER_CHECK_MINUTES": "1"}, {},
+     "TIMER_CHECK_MINUTES"),
+    ("timer checks negative", {**COMPLETE, "TIMER_CHECK_MINUTES": "-60"}, {},
+     "TIMER_CHECK_MINUTES"),
+    ("timer checks in hours", {**COMPLETE, "TIMER_CHECK_MINUTES": "1h"}, {},
+     "TIMER_CHECK_MINUTES"),
     ("slack api url ftp", {**COMPLETE, "SLACK_API_URL": "ftp://slack.com/api/"}, {},
      "SLACK_API_URL"),
     ("slack api url no scheme", {**COMPLETE, "SLACK_API_URL": "slack.com/api"}, {},
@@ -255,3 +265,8 @@ def assert_one_line_naming(error: SettingsError, variable: str) -> None:
     assert message.strip()
     assert "\n" not in message and "\r" not in message, message
     assert variable in message, message
+
+
+def test_timer_checks_can_be_turned_off() -> None:
+    assert load_settings({"TIMER_CHECK_MINUTES": "0"}).timer_check_minutes == 0
+    assert load_settings({"TIMER_CHECK_MINUTES": "5"}).timer_check_minutes == 5

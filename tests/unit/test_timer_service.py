@@ -17,6 +17,21 @@ from bot.trackingtime import Event, RunningTimer, Task, TrackingTime
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+class Watch:
+    """What the service tells the worker's schedule about the timers it starts and stops."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[str, ...]] = []
+
+    async def timer_started(
+        self, link: Link, started_at: datetime, event_id: int | None, now: datetime
+    ) -> None:
+        self.told.append(("started", link.key.user_id, started_at.isoformat(), str(event_id)))
+
+    async def timer_stopped(self, link: Link, now: datetime) -> None:
+        self.told.append(("stopped", link.key.user_id))
+
+
 def event(id_: int, start: datetime, end: datetime | None, task_id: int = 1) -> Event:
     return Event(
         id_,
@@ -98,12 +113,23 @@ async def test_stop_reports_tracked_time_by_the_clock(
     link = Link(
         SlackUserKey(None, "T", "U"), user, account, "Acme", "alice-password-123", "Europe/Berlin"
     )
+    watch = Watch()
+    service = TimerService(client, Catalogue(client), watch, clock)
     try:
-        outcome = await TimerService(client, Catalogue(client), clock).stop(link)
+        outcome = await service.stop(link)
         assert isinstance(outcome, Stopped)
         assert outcome.tracked == timedelta(hours=1, minutes=15)
         assert outcome.today_total == timedelta(hours=1, minutes=15)
-        assert await TimerService(client, Catalogue(client), clock).stop(link) == NothingRunning()
+        assert await service.stop(link) == NothingRunning()
+        # Whatever the worker knew of a running timer, there is none to remind of.
+        assert watch.told == [("stopped", "U"), ("stopped", "U")]
+        started = await service.start_task(link, task)
+        assert watch.told[-1] == (
+            "started",
+            "U",
+            started.timer.started_at.isoformat(),
+            str(started.timer.event_id),
+        )
     finally:
         await client.aclose()
 
@@ -138,7 +164,7 @@ async def test_a_timer_stopped_elsewhere_meanwhile_is_nothing_running() -> None:
     client = TrackingTime("https://tt.test/api/v4", transport=httpx.MockTransport(answer))
     link = Link(SlackUserKey(None, "T", "U"), 2, 1, "Acme", "alice-password-123", "UTC")
     service = TimerService(
-        client, Catalogue(client), lambda: datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+        client, Catalogue(client), Watch(), lambda: datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     )
     try:
         assert await service.stop(link) == NothingRunning()
