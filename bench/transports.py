@@ -89,23 +89,7 @@ def candidates(concurrency: int) -> dict[str, Callable[[str, str], Awaitable[Any
             await _measure(call, concurrency, concurrency)
             return await _measure(call, args.calls, concurrency)
 
-    async def app_client(url: str, password: str) -> Any:
-        from bot.trackingtime import TrackingTime
-
-        base, path = url.split("/api/v4/", 1)
-        client = TrackingTime(f"{base}/api/v4")
-
-        async def call() -> Any:
-            return await client.request("GET", path, password)
-
-        try:
-            await _measure(call, concurrency, concurrency)
-            return await _measure(call, args.calls, concurrency)
-        finally:
-            await client.aclose()
-
     found = {
-        "the app's TrackingTime client": app_client,
         "httpx (httpcore, default limits)": httpx_default,
         f"httpx (httpcore, {concurrency} connections)": httpx_limits,
         "httpx + httpx-aiohttp transport": httpx_aiohttp,

@@ -1,7 +1,9 @@
 """An async client for the TrackingTime API v4 (see ``docs/trackingtime-api.md``).
 
-:class:`TrackingTime` owns one connection pool per process, an aiohttp session's (see
-:mod:`bot.trackingtime.transport` for why, and ``python -m bench.transports`` for the measures).
+:class:`TrackingTime` owns one ``httpx.AsyncClient`` (one connection pool per process) on an
+aiohttp transport: httpcore's own pool spends CPU in proportion to connections times queued
+requests (encode/httpcore#1035), which under a burst cost more than every other part of a
+request together; ``python -m bench.transports`` measures the candidates.
 :meth:`TrackingTime.session` binds it to one user's App Password, TrackingTime workspace and time
 zone. Every reply's envelope is checked, because TrackingTime reports most failures inside
 HTTP 200 bodies.
@@ -11,12 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
-from base64 import b64encode
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from bot import APP_NAME, __version__
 from bot.metrics import endpoint_of, timed_call
@@ -34,16 +36,6 @@ from bot.trackingtime.errors import (
 )
 from bot.trackingtime.models import Event, Me, Project, RunningTimer, Task
 from bot.trackingtime.timefmt import to_tt, zone_or_utc
-from bot.trackingtime.transport import (
-    AiohttpTransport,
-    HttpxTransport,
-    Params,
-    Reply,
-    Timeouts,
-    Transport,
-    TransportError,
-    TransportTimeout,
-)
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +43,9 @@ log = logging.getLogger(__name__)
 def user_agent(contact: str) -> str:
     """What TrackingTime asks every API client to send: the application's name and version and
     how to reach whoever runs it (an email address or a URL), here followed by the HTTP library,
-    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-aiohttp/3.14.5``).
+    as product tokens do (``TrackingTimeForSlack/0.1.0 (ops@example.com) python-httpx/0.28.1``).
     """
-    return f"{APP_NAME}/{__version__} ({contact}) python-aiohttp/{aiohttp.__version__}"
+    return f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -69,6 +61,44 @@ MAX_PAGES = 50  # a guard against a server that never returns a short page
 # TrackingTime's own integrations authenticate App Passwords with this user name.
 APP_PASSWORD_USER = "API_TOKEN"
 
+Params = dict[str, str | int]
+
+
+class _NoCookies(httpx.Cookies):
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass  # neither kept nor even looked for (httpx parses every answer's headers for them)
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """One client calls TrackingTime for every user of the process: a cookie set in one user's
+    answer must never go out with another user's call, so it keeps none."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return _NoCookies()
+
+    @cookies.setter
+    def cookies(self, _: object) -> None:
+        pass
+
+
+def _aiohttp_transport() -> AiohttpTransport:
+    """httpx over one aiohttp session, made on the first call (aiohttp binds a session to the
+    event loop it is made in); the TLS context is made now, so the first call does not wait for
+    the CA bundle to load.
+
+    Like httpx above it, the session keeps no cookie (see :class:`_CookielessClient`).
+    """
+    tls = httpx.create_ssl_context()
+
+    def session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, ssl=tls),
+            cookie_jar=aiohttp.DummyCookieJar(),
+        )
+
+    return AiohttpTransport(verify=tls, client=session)
+
 
 class TrackingTime:
     """The process-wide TrackingTime client."""
@@ -82,12 +112,11 @@ class TrackingTime:
         contact: str = DEFAULT_TRACKINGTIME_CONTACT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._transport: Transport = (
-            AiohttpTransport(MAX_CONNECTIONS) if transport is None else HttpxTransport(transport)
+        self._http = _CookielessClient(
+            timeout=timeout,
+            headers={"User-Agent": user_agent(contact), "Accept": "application/json"},
+            transport=transport or _aiohttp_transport(),
         )
-        self._headers = {"User-Agent": user_agent(contact), "Accept": "application/json"}
-        limits = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._timeouts = Timeouts(connect=limits.connect, read=limits.read)
 
     def session(
         self, app_password: str, account_id: int | None = None, time_zone: str | None = None
@@ -96,7 +125,7 @@ class TrackingTime:
         return TrackingTimeSession(self, app_password, account_id, zone_or_utc(time_zone))
 
     async def aclose(self) -> None:
-        await self._transport.aclose()
+        await self._http.aclose()
 
     async def request(
         self,
@@ -109,38 +138,53 @@ class TrackingTime:
         """One call; returns the envelope's ``data`` or raises a :class:`TrackingTimeError`.
         Counted and timed by endpoint and outcome (bot/metrics.py)."""
         url = f"{self.base_url}/{path.lstrip('/')}"
-        credentials = b64encode(f"{APP_PASSWORD_USER}:{app_password}".encode()).decode()
-        headers = {**self._headers, "Authorization": f"Basic {credentials}"}
         with timed_call(f"{method} {endpoint_of(path)}") as call:
             try:
-                reply = await self._transport.send(
-                    method, url, headers, params, form, self._timeouts
+                response = await self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    data=form,
+                    auth=httpx.BasicAuth(APP_PASSWORD_USER, app_password),
                 )
-                return _unwrap(reply, f"{method} {path}")
-            except TransportTimeout as exc:
-                call["outcome"] = TimedOut.__name__
-                raise TimedOut(f"{method} {path}: {exc}") from None
-            except TransportError as exc:
-                call["outcome"] = Unavailable.__name__
-                raise Unavailable(f"{method} {path}: {exc}") from None
+                return _unwrap(response, f"{method} {path}")
+            except (httpx.RequestError, aiohttp.ClientError, TimeoutError) as exc:
+                failure = _transport_failure(exc, f"{method} {path}")
+                call["outcome"] = type(failure).__name__
+                raise failure from None
             except TrackingTimeError as error:
                 call["outcome"] = type(error).__name__
                 raise
 
 
-def _unwrap(reply: Reply, what: str) -> Any:
+def _transport_failure(exc: Exception, what: str) -> TrackingTimeError:
+    """No answer: :class:`TimedOut` when time ran out, else :class:`Unavailable`.
+
+    Decided on aiohttp's own exception where there is one: httpx-aiohttp reports every aiohttp
+    connection error as ``httpx.ConnectTimeout``, a refused connection included, and lets a
+    bare ``TimeoutError`` through.
+    """
+    cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
+    if isinstance(cause, TimeoutError | httpx.TimeoutException):  # aiohttp's are TimeoutErrors
+        return TimedOut(f"{what}: {type(cause).__name__}")
+    # transport errors, and a body that fails to decode
+    return Unavailable(f"{what}: {type(cause).__name__}: {cause}")
+
+
+def _unwrap(response: httpx.Response, what: str) -> Any:
     """Check both the HTTP status and the envelope's ``response.status``."""
-    status = reply.status
+    status = response.status_code
     if status == 401:
         raise InvalidCredentials(f"{what}: HTTP 401")
     if status == 429:
         raise RateLimited(f"{what}: HTTP 429")
     if status >= 500:
         raise Unavailable(f"{what}: HTTP {status}")
-    if "json" not in reply.content_type:
-        raise Unavailable(f"{what}: HTTP {status} with {reply.content_type or 'no content type'}")
+    content_type = response.headers.get("content-type", "")
+    if "json" not in content_type:
+        raise Unavailable(f"{what}: HTTP {status} with {content_type or 'no content type'}")
     try:
-        body = json.loads(reply.body)
+        body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise Unavailable(f"{what}: HTTP {status} with a body that is not JSON") from None
     envelope = body.get("response") if isinstance(body, dict) else None

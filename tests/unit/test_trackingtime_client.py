@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
-import aiohttp
 import httpx
 import pytest
 
@@ -237,7 +236,7 @@ async def test_the_user_agent_names_the_app_its_version_and_a_contact(
         finally:
             await client.aclose()
         assert last(fake_tt).user_agent == (
-            f"{APP_NAME}/{__version__} ({contact}) python-aiohttp/{aiohttp.__version__}"
+            f"{APP_NAME}/{__version__} ({contact}) python-httpx/{httpx.__version__}"
         )
     default = TrackingTime(fake_tt_server[1].api_url)
     try:
