@@ -23,9 +23,12 @@ that looks like a try at a part (``1.5x`` before any length is given, ``2026-13-
 ``9:75-10``): each is reported in that part rather than taken for a task name.
 
 The package: :mod:`bot.logparse.words` reads each time word, :mod:`bot.logparse.phrase` a whole
-text, :mod:`bot.logparse.formatting` writes requests and durations back as they are typed.
+text, :mod:`bot.logparse.formatting` writes requests and durations back as they are typed, and
+:mod:`bot.logparse.drafts` reads every clause with a time out of a whole message (a stand-up
+post), after :mod:`bot.logparse.post_text` has made Slack's text plain.
 """
 
+from bot.logparse.drafts import Draft, LeftAlone, Post, read_post
 from bot.logparse.formatting import TIME_WORDS, format_duration_input, format_log
 from bot.logparse.phrase import LogRequest, parse_log
 from bot.logparse.words import (
@@ -42,11 +45,15 @@ __all__ = [
     "MAX_DAYS_BACK",
     "MAX_DURATION",
     "TIME_WORDS",
+    "Draft",
+    "LeftAlone",
     "LogError",
     "LogRequest",
+    "Post",
     "format_duration_input",
     "format_log",
     "parse_day",
     "parse_duration",
     "parse_log",
+    "read_post",
 ]

@@ -21,6 +21,7 @@ from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
 from bot.storage.pending import PendingEntryStore
+from bot.storage.standup import StandupStore
 from bot.trackingtime import TrackingTime
 
 
@@ -33,6 +34,7 @@ class Services:
     oauth_states: DatabaseOAuthStateStore
     deliveries: DeliveryStore
     deleted: DeletedEntryStore
+    standup: StandupStore
     team_settings: TeamSettingsStore
     trackingtime: TrackingTime
     linking: LinkingService
@@ -59,6 +61,7 @@ class Services:
         pending = PendingEntryStore(database.sessions)
         deliveries = DeliveryStore(database.sessions)
         deleted = DeletedEntryStore(database.sessions)
+        standup = StandupStore(database.sessions)
         entries = EntryService(trackingtime, catalogue, pending, clock)
         return cls(
             database=database,
@@ -70,9 +73,10 @@ class Services:
             oauth_states=DatabaseOAuthStateStore(database.sessions),
             deliveries=deliveries,
             deleted=deleted,
+            standup=standup,
             team_settings=TeamSettingsStore(database.sessions),
             trackingtime=trackingtime,
-            linking=LinkingService(accounts, pending, deliveries, deleted, trackingtime),
+            linking=LinkingService(accounts, pending, deliveries, deleted, standup, trackingtime),
             catalogue=catalogue,
             timers=timers,
             entries=entries,

@@ -8,6 +8,7 @@ from bot.storage import AccountStore, Link, SlackUserKey
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore
 from bot.storage.pending import PendingEntryStore
+from bot.storage.standup import StandupStore
 from bot.trackingtime import TrackingTime, Workspace
 
 
@@ -26,12 +27,14 @@ class LinkingService:
         pending: PendingEntryStore,
         deliveries: DeliveryStore,
         deleted: DeletedEntryStore,
+        standup: StandupStore,
         trackingtime: TrackingTime,
     ) -> None:
         self._accounts = accounts
         self._pending = pending
         self._deliveries = deliveries
         self._deleted = deleted
+        self._standup = standup
         self._trackingtime = trackingtime
 
     async def connect(self, key: SlackUserKey, app_password: str, time_zone: str) -> Linked:
@@ -69,6 +72,7 @@ class LinkingService:
         await self._pending.delete_user(key)
         await self._deliveries.delete_user(key)
         await self._deleted.delete_user(key)
+        await self._standup.delete_user(key)
         return await self._accounts.delete(key)
 
     async def forget_workspace(self, enterprise_id: str | None, team_id: str) -> int:
@@ -76,6 +80,7 @@ class LinkingService:
         await self._pending.delete_workspace(enterprise_id, team_id)
         await self._deliveries.delete_workspace(enterprise_id, team_id)
         await self._deleted.delete_workspace(enterprise_id, team_id)
+        await self._standup.delete_workspace(enterprise_id, team_id)
         return await self._accounts.delete_workspace(enterprise_id, team_id)
 
 
