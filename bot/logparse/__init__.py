@@ -38,6 +38,7 @@ from bot.logparse.words import (
     LogError,
     parse_day,
     parse_duration,
+    parse_time_or_length,
 )
 
 __all__ = [
@@ -55,5 +56,6 @@ __all__ = [
     "parse_day",
     "parse_duration",
     "parse_log",
+    "parse_time_or_length",
     "read_post",
 ]

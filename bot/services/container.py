@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.crypto import Keyring
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, system_clock
+from bot.services.drafts import DraftService
 from bot.services.editing import EditingService
 from bot.services.entries import EntryService
 from bot.services.home import HomeService
@@ -42,6 +43,7 @@ class Services:
     timers: TimerService
     entries: EntryService
     editing: EditingService
+    drafts: DraftService
     reports: ReportService
     zone_checks: ZoneChecks
     summaries: SummaryService
@@ -63,6 +65,7 @@ class Services:
         deleted = DeletedEntryStore(database.sessions)
         standup = StandupStore(database.sessions)
         entries = EntryService(trackingtime, catalogue, pending, clock)
+        editing = EditingService(trackingtime, entries, timers, deleted, clock)
         return cls(
             database=database,
             accounts=accounts,
@@ -80,7 +83,8 @@ class Services:
             catalogue=catalogue,
             timers=timers,
             entries=entries,
-            editing=EditingService(trackingtime, entries, timers, deleted, clock),
+            editing=editing,
+            drafts=DraftService(entries, editing, catalogue, accounts, standup, clock),
             reports=reports,
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),

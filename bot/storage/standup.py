@@ -17,11 +17,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.commands import MAX_STANDUP_CHANNELS as MAX_CHANNELS
 from bot.storage.accounts import SlackUserKey
 from bot.storage.models import StandupChannel, StandupOffer
 
-# At most this many channels per user: a handful of stand-up channels, not the workspace.
-MAX_CHANNELS = 10
 OFFERS_KEPT = timedelta(days=1)
 
 

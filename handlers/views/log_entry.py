@@ -19,10 +19,15 @@ from handlers.home import publish_home
 from handlers.views.state import input_value
 
 
-def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
-    chosen = input_value(view, field).get("selected_option") or {}
+def option_chosen(state: dict[str, Any]) -> tuple[int, str] | None:
+    """``(id, label)`` of the option chosen in a select's state; ``None`` when none is."""
+    chosen = state.get("selected_option") or {}
     value = parse_id(chosen.get("value"))
     return None if value is None else (value, str(chosen["text"]["text"]))
+
+
+def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
+    return option_chosen(input_value(view, field))
 
 
 def read_form(view: dict[str, Any]) -> LogForm:
