@@ -123,16 +123,15 @@ def _no_match(no_match: NoMatch) -> str:
     return f"No task is called “{no_match.task_name}”{where}: pick one."
 
 
-def _sending_order(entries: Sequence[Entry]) -> list[int]:
-    """Entries at given times first, so that lengths are placed around them; then lengths, in
-    the order written, except that today's go latest first: each is placed to end where the
-    one after it began, so the day reads in the order written."""
+def sending_order(entries: Sequence[Entry], today: date) -> list[int]:
+    """Entries at given times first, so that lengths are placed around them; then lengths in
+    the order written (on a past day each goes after the one before), except today's, latest
+    first (each is placed to end where the one after it began), so days read as written."""
     placed = [index for index, entry in enumerate(entries) if entry.placed]
     lengths = [index for index, entry in enumerate(entries) if not entry.placed]
-    last_day = max((entries[index].day for index in lengths), default=None)
-    earlier = [index for index in lengths if entries[index].day != last_day]
-    latest = [index for index in lengths if entries[index].day == last_day]
-    return placed + earlier + latest[::-1]
+    earlier = [index for index in lengths if entries[index].day != today]
+    todays = [index for index in lengths if entries[index].day == today]
+    return placed + earlier + todays[::-1]
 
 
 class DraftService:
@@ -201,7 +200,7 @@ class DraftService:
         outcomes come back in the order given. A wrong App Password stops it (nothing was
         logged: it fails the first one)."""
         outcomes: dict[int, DraftOutcome] = {}
-        for index in _sending_order(entries):
+        for index in sending_order(entries, self.today(link)):
             try:
                 outcomes[index] = await self._entries.log_or_keep(link, entries[index], channel_id)
             except InvalidCredentials:
@@ -234,4 +233,5 @@ __all__ = [
     "Offer",
     "UndoneAll",
     "draft_rows",
+    "sending_order",
 ]
