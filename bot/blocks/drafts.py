@@ -41,6 +41,10 @@ MAX_VIEW_BLOCKS = 100
 BLOCKS_PER_ROW = 5
 MAX_DRAFTS = (MAX_VIEW_BLOCKS - 2) // BLOCKS_PER_ROW
 LABEL_LIMIT = 150
+HINT_LIMIT = 300
+# Notes a row starts with: a modal is at most 250 kB, and 19 rows of 3000 emoji would not fit.
+# The field still takes up to 3000 characters typed.
+PREFILLED_NOTES_LIMIT = 1000
 LEAVE_OUT = "leave"
 MAX_LEFT_ALONE_SHOWN = 5
 MAX_OFFER_LINES = 10
@@ -108,7 +112,7 @@ def _row_blocks(index: int, row: DraftRow) -> list[Block]:
                 initial_option=task,
             ),
             optional=True,
-            hint=truncate(row.why_no_task, 2000) if row.why_no_task else None,
+            hint=truncate(row.why_no_task, HINT_LIMIT) if row.why_no_task else None,
         ),
         InputBlock(
             block_id=ids.draft_block("day", index),
@@ -129,7 +133,7 @@ def _row_blocks(index: int, row: DraftRow) -> list[Block]:
             element=PlainTextInputElement(
                 action_id="value",
                 max_length=NOTES_LIMIT,
-                initial_value=truncate(row.notes, NOTES_LIMIT) or None,
+                initial_value=truncate(row.notes, PREFILLED_NOTES_LIMIT) or None,
             ),
             optional=True,
         ),
