@@ -162,7 +162,7 @@ def test_drafts_are_matched_as_track_start_matches() -> None:
         "2 tasks match “design review” (Design review · Mobile app, Design review · Website): "
         "pick one."
     )
-    assert rows[3].why_no_task == "No task is called “code golf” in website: pick one."
+    assert rows[3].why_no_task == "No task is called “code golf” in Website: pick one."
     assert rows[3].notes == "code golf"  # the typed name stays with the entry
     assert rows[4].leave_out and not any(row.leave_out for row in rows[:4])  # ends at 17:00
 
