@@ -269,29 +269,3 @@ def test_standup_needs_a_channel_it_can_read(alice: AppHarness) -> None:
     refused = alice.reply_to(ALICE, f"standup <#{STANDUP}|standup>")
     assert "at most 10 channels" in str(refused)
     assert "stops it" in str(alice.reply_to(ALICE, "standup"))
-
-
-def test_log_this_opens_the_form_with_the_gap_filled_in(
-    alice: AppHarness, fake_tt: FakeTrackingTime, seeded: Seeded
-) -> None:
-    today = datetime.now(BERLIN).date()
-    day = today - timedelta(days=2)
-    while day.weekday() >= 5:  # a working day in TrackingTime's default schedule (Mon-Fri)
-        day -= timedelta(days=1)
-    alice.reply_to(ALICE, f"log {day} 10:00-12:00 standup")
-    alice.reply_to(ALICE, f"log {day} 13:00-13:30 development")
-    report = alice.reply_to(ALICE, f"report {day}")
-    text = str(report["blocks"])
-    assert "Untracked in your working hours* (09:00–17:30): *6h 00m* in 3 stretches" in text
-    gaps = [b["text"]["text"] for b in report["blocks"] if "untracked" in str(b.get("text"))]
-    assert gaps == [
-        "`13:30-17:30` *4h 00m* untracked",
-        "`09:00-10:00` *1h 00m* untracked",
-        "`12:00-13:00` *1h 00m* untracked",
-    ]
-    alice.click(ALICE, report, ids.LOG_GAP)
-    form = alice.opened_view(count=2)
-    assert form["callback_id"] == ids.LOG_VIEW
-    inputs = {b["block_id"]: b["element"] for b in form["blocks"] if b["type"] == "input"}
-    assert inputs["date"]["initial_date"] == day.isoformat()
-    assert (inputs["start"]["initial_time"], inputs["end"]["initial_time"]) == ("13:30", "17:30")
