@@ -104,7 +104,7 @@ def _row_blocks(index: int, row: DraftRow) -> list[Block]:
         ),
         InputBlock(
             block_id=ids.draft_block("task", index),
-            label="Task",
+            label=f"Task ({index + 1})",
             element=ExternalDataSelectElement(
                 action_id=ids.LOG_TASK_INPUT[1],  # the Log-time form's typeahead answers it
                 placeholder="Type to search tasks",
@@ -116,12 +116,12 @@ def _row_blocks(index: int, row: DraftRow) -> list[Block]:
         ),
         InputBlock(
             block_id=ids.draft_block("day", index),
-            label="Day",
+            label=f"Day ({index + 1})",
             element=DatePickerElement(action_id="value", initial_date=row.day.isoformat()),
         ),
         InputBlock(
             block_id=ids.draft_block("when", index),
-            label="Time or how long",
+            label=f"Time or how long ({index + 1})",
             element=PlainTextInputElement(
                 action_id="value", placeholder="9:00-10:30, or 1h30m", initial_value=when
             ),
@@ -129,7 +129,7 @@ def _row_blocks(index: int, row: DraftRow) -> list[Block]:
         ),
         InputBlock(
             block_id=ids.draft_block("notes", index),
-            label="Notes",
+            label=f"Notes ({index + 1})",
             element=PlainTextInputElement(
                 action_id="value",
                 max_length=NOTES_LIMIT,

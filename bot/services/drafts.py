@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot.logparse import Draft, LeftAlone, LogError, LogRequest, Post, parse_log, read_post
+from bot.logparse import (
+    Draft,
+    LeftAlone,
+    LogError,
+    LogRequest,
+    Post,
+    format_duration_input,
+    parse_log,
+    read_post,
+)
+from bot.logparse.formatting import format_word
 from bot.services.catalogue import Catalogue, Lists
 from bot.services.clock import Clock, local_day, system_clock
 from bot.services.editing import EditingService, NotYours
@@ -110,6 +120,18 @@ def _row(draft: Draft, lists: Lists, zone: tzinfo, now: datetime) -> DraftRow:
     )
 
 
+def _clause(request: LogRequest) -> str:
+    """A draft as a clause of a post: ``2h API review: notes``, ``9:00-10:30 design sync``
+    (its day is in the form's own field)."""
+    when = (
+        f"{request.start:%H:%M}-{request.end:%H:%M}"
+        if request.start is not None and request.end is not None
+        else format_duration_input(request.duration)
+    )
+    words = " ".join(format_word(word) for word in request.words)
+    return f"{when} {words}" + (f": {request.notes}" if request.notes else "")
+
+
 def _choices(choose: Choose) -> str:
     shown = ", ".join(task.label for task in choose.tasks[:SHOWN_CHOICES])
     if choose.fuzzy:
@@ -187,9 +209,11 @@ class DraftService:
         """Drafts written back as ``/track log`` text (an offer's button), read again; a line
         that no longer reads (a date now past a year) is left out."""
         today = self.today(link)
-        read = ((parse_log(line, today), line) for line in lines)
+        requests = (parse_log(line, today) for line in lines)
         return tuple(
-            Draft(request, line) for request, line in read if not isinstance(request, LogError)
+            Draft(request, _clause(request))
+            for request in requests
+            if not isinstance(request, LogError)
         )
 
     async def log_all(

@@ -193,3 +193,36 @@ click 1
     assert "Notes on Design review · Website redesign" in out
     assert "hero section" in out and "then the footer" in out
     assert out.count("Started Design review · Website redesign") == 2  # start, then continue
+
+
+POST_SHORTCUT = (
+    "shortcut message *Yesterday:*\\n• 2h design review in website: header"
+    "\\n• standup (15m), 45m code golf"
+)
+
+
+def test_drafts_from_a_message_and_a_channel_post_in_the_playground(tmp_path: Path) -> None:
+    result = run_bot(
+        tmp_path,
+        "playground",
+        script=POST_SHORTCUT
+        + """
+submit
+set Task (3) Email & admin
+submit
+click 4
+/track standup #standup
+post #standup Yesterday: 1h30m development in website, 30m qa testing
+click 1
+""",
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "3 entries from your message" in out
+    assert "Task (1) (optional): Design review · Website redesign" in out
+    assert "No task is called “code golf”: pick one." in out
+    assert "✗ Pick the task for this one, or leave it out." in out
+    assert "Logged entries from your message · 3h 00m" in out and "[4 Undo all]" in out
+    assert "Undone: 3 entries deleted from TrackingTime." in out
+    assert "I'll offer to log what you post in #standup." in out
+    assert "Log these 2 entries?" in out and "1. 1h30m development in website" in out
