@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
@@ -27,23 +28,48 @@ from handlers.log_modal import link_or_connect, open_log_modal
 OFFER_OUT_OF_DATE = "These drafts are out of date. Use the *Log entries from message* shortcut."
 
 
-async def open_drafts(
+@dataclass(frozen=True)
+class ModalClick:
+    """A button that answers with a modal: who clicked (linked), where, and its value."""
+
+    services: Services
+    link: Link
+    trigger_id: str
+    value: str
+    channel_id: str | None
+
+
+async def _modal_click(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    """The offer's button: the drafts it carries, in the form."""
+) -> ModalClick | None:
+    """Ack; ``None`` when the user is not linked (the Connect modal opened instead)."""
     await ack()
     svc = services(context)
     trigger_id = body["trigger_id"]
     link = await link_or_connect(client, svc, user_key(context), trigger_id)
     if link is None:
-        return
+        return None
     action = (body.get("actions") or [{}])[0]
-    drafts = svc.drafts.drafts_from_lines(link, parse_offer_value(str(action.get("value") or "")))
-    if not drafts:
-        await client.views_open(trigger_id=trigger_id, view=no_drafts_modal(OFFER_OUT_OF_DATE))
-        return
     channel_id = (body.get("channel") or {}).get("id")
-    await open_drafts_modal(client, svc, link, trigger_id, drafts, channel_id=channel_id)
+    return ModalClick(svc, link, trigger_id, str(action.get("value") or ""), channel_id)
+
+
+async def open_drafts(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
+    """The offer's button: the drafts it carries, in the form."""
+    click = await _modal_click(ack, body, client, context)
+    if click is None:
+        return
+    drafts = click.services.drafts.drafts_from_lines(click.link, parse_offer_value(click.value))
+    if not drafts:
+        await client.views_open(
+            trigger_id=click.trigger_id, view=no_drafts_modal(OFFER_OUT_OF_DATE)
+        )
+        return
+    await open_drafts_modal(
+        client, click.services, click.link, click.trigger_id, drafts, channel_id=click.channel_id
+    )
 
 
 async def _undo_all(click: Click, svc: Services, link: Link) -> Message:
@@ -61,14 +87,17 @@ async def log_gap(
     ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     """*Log this*: the Log-time form on the stretch's day, From and To filled in."""
-    await ack()
-    svc = services(context)
-    trigger_id = body["trigger_id"]
-    link = await link_or_connect(client, svc, user_key(context), trigger_id)
-    if link is None:
+    click = await _modal_click(ack, body, client, context)
+    if click is None:
         return
-    action = (body.get("actions") or [{}])[0]
-    gap = parse_gap_value(str(action.get("value") or ""))
+    gap = parse_gap_value(click.value)
     day, span = (gap[0], (gap[1], gap[2])) if gap is not None else (None, None)
-    channel_id = (body.get("channel") or {}).get("id")
-    await open_log_modal(client, svc, link, trigger_id, channel_id=channel_id, day=day, span=span)
+    await open_log_modal(
+        client,
+        click.services,
+        click.link,
+        click.trigger_id,
+        channel_id=click.channel_id,
+        day=day,
+        span=span,
+    )
