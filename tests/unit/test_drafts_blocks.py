@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from bot.blocks import drafts as drafts_blocks
 from bot.blocks import gaps as gap_blocks_module
 from bot.blocks import ids
+from bot.blocks import standup as standup_blocks
 from bot.blocks.drafts import (
     BLOCKS_PER_ROW,
     MAX_DRAFTS,
@@ -30,6 +31,12 @@ from bot.blocks.drafts import (
 )
 from bot.blocks.gaps import gap_blocks, gap_value, parse_gap_value
 from bot.blocks.reports import report_message
+from bot.blocks.standup import (
+    standup_off_message,
+    standup_on_message,
+    standup_status_message,
+    standup_too_many_message,
+)
 from bot.blocks.summary import daily_summary_message
 from bot.commands import Token
 from bot.logparse import Draft, LeftAlone, LogRequest, parse_log
@@ -288,16 +295,31 @@ def test_a_gap_value_reads_back_and_a_strange_one_does_not() -> None:
     assert parse_gap_value(gap_value(TODAY, time(10), time(9))) is None
 
 
+# --- /track standup ------------------------------------------------------------------------------
+
+
+def test_standup_answers_name_the_channels() -> None:
+    on = check_message(standup_on_message(["C1", "G2"]))
+    assert on["text"] == ":white_check_mark: I'll offer to log what you post in <#C1>, <#G2>."
+    assert "/invite @TrackingTime" in str(on["blocks"])
+    assert "<#C1>" in check_message(standup_status_message(["C1"]))["text"]
+    assert "anywhere yet" in check_message(standup_status_message([]))["text"]
+    assert "no longer" in check_message(standup_off_message(2, []))["text"]
+    assert "wasn't offering" in check_message(standup_off_message(0, ["C1"]))["text"]
+    assert "at most 10 channels" in check_message(standup_too_many_message())["text"]
+
+
 def test_every_builder_is_tested() -> None:
     """A new builder must be added here and to the tests above."""
     tested = {
         drafts_modal, no_drafts_modal, offer_message, offer_value, parse_offer_value,
         drafts_logged_message, parse_undo_value, undone_all_message, gap_blocks, gap_value,
-        parse_gap_value,
+        parse_gap_value, standup_on_message, standup_status_message, standup_off_message,
+        standup_too_many_message,
     }  # fmt: skip
     public = {
         function
-        for module in (drafts_blocks, gap_blocks_module)
+        for module in (drafts_blocks, gap_blocks_module, standup_blocks)
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and not name.startswith("_")
     }
