@@ -67,10 +67,10 @@ async def drafts_submission(
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    key, channel = user_key(context), metadata.get("channel")
+    key, channel, thread = user_key(context), metadata.get("channel"), metadata.get("thread")
 
     async def tell(message: Message) -> None:
-        await send_privately(client, key.user_id, channel, message)
+        await send_privately(client, key.user_id, channel, message, thread)
 
     async def log(link: Link) -> None:
         outcomes = await svc.drafts.log_all(link, [entry for _, entry in checked], channel)

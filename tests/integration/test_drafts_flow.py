@@ -126,11 +126,12 @@ def test_the_shortcut_drafts_a_post_and_logs_the_rows_chosen_then_undoes_them(
     assert fake_tt.events(seeded.account_id, seeded.alice_tt_id) == []
 
 
-def test_left_out_rows_are_not_logged_and_all_left_out_is_said(
+def test_a_thread_reply_left_out_rows_and_all_left_out(
     alice: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime, seeded: Seeded
 ) -> None:
     text = "Yesterday: 1h standup. 2h design review in website"
-    alice.message_shortcut(ALICE, "log_drafts", own_message(text))
+    reply = own_message(text) | {"thread_ts": "1764299000.000100"}  # a reply in a thread
+    alice.message_shortcut(ALICE, "log_drafts", reply)
     form = drafts_form(alice, opened=2)
     leave = {
         "selected_options": [{"text": {"type": "plain_text", "text": "x"}, "value": LEAVE_OUT}]
@@ -140,7 +141,8 @@ def test_left_out_rows_are_not_logged_and_all_left_out_is_said(
     assert list(refused.json()["errors"]) == [ids.draft_block("leave_out", 0)]
     one = {ids.draft_block("leave_out", 0): leave}
     assert alice.submit(ALICE, form, submitted_values(form, one)).text == ""
-    fake_slack.wait_for_calls("chat.postEphemeral")
+    [answer] = fake_slack.wait_for_calls("chat.postEphemeral")
+    assert answer.args["thread_ts"] == "1764299000.000100"  # answered in the thread
     [event] = fake_tt.events(seeded.account_id, seeded.alice_tt_id)
     assert event["task_id"] == seeded.tasks["Design review/Website"]
 
