@@ -38,4 +38,7 @@ async def log_drafts_shortcut(
         await client.views_open(trigger_id=trigger_id, view=no_drafts_modal(NOTHING_FOUND))
         return
     channel_id = (body.get("channel") or {}).get("id")
-    await open_drafts_modal(client, svc, link, trigger_id, post.drafts, post.left_alone, channel_id)
+    thread_ts = message.get("thread_ts")  # a reply in a thread is answered there
+    await open_drafts_modal(
+        client, svc, link, trigger_id, post.drafts, post.left_alone, channel_id, thread_ts
+    )
