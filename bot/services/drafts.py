@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.logparse import (
     Draft,
-    LeftAlone,
     LogError,
     LogRequest,
     Post,
@@ -245,17 +244,3 @@ class DraftService:
             else:
                 gone += 1
         return UndoneAll(removed, gone, not_yours)
-
-
-__all__ = [
-    "DraftOutcome",
-    "DraftRow",
-    "DraftService",
-    "LeftAlone",
-    "LogRequest",
-    "NotLogged",
-    "Offer",
-    "UndoneAll",
-    "draft_rows",
-    "sending_order",
-]
