@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_INITIAL_STATE = (
-    ("initial_option", "selected_option"),
-    ("initial_options", "selected_options"),
-    ("initial_date", "selected_date"),
-    ("initial_time", "selected_time"),
-    ("initial_value", "value"),
-)
+from bot.playground.modal_state import initial_state
 
 
 def submitted_values(
@@ -23,12 +17,8 @@ def submitted_values(
         if block.get("type") != "input":
             continue
         element = block["element"]
-        state: dict[str, Any] = {"type": element["type"]}
-        for initial, key in _INITIAL_STATE:
-            if element.get(initial):
-                state[key] = element[initial]
-        if block["block_id"] in (changes or {}):
-            state |= (changes or {})[block["block_id"]]
+        state = initial_state(element) or {"type": element["type"]}
+        state |= (changes or {}).get(block["block_id"], {})
         values[block["block_id"]] = {element["action_id"]: state}
     return values
 
