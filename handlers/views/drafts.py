@@ -3,7 +3,6 @@ of each (its menu, or why not) and Undo all."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
@@ -17,16 +16,8 @@ from bot.storage import Link
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.common import for_linked_user, send_privately, services, user_key
 from handlers.home import publish_home
-from handlers.views.log_entry import option_chosen
+from handlers.views.log_entry import option_chosen, read_metadata
 from handlers.views.state import input_value
-
-
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return metadata if isinstance(metadata, dict) else {}
 
 
 def _field(view: dict[str, Any], field: str, row: int) -> dict[str, Any]:
@@ -55,7 +46,7 @@ def read_rows(view: dict[str, Any], count: int) -> list[DraftFields]:
 async def drafts_submission(
     ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    metadata = _metadata(view)
+    metadata = read_metadata(view)
     zone = zone_or_utc(metadata.get("tz"))
     count = metadata.get("rows")
     svc = services(context)

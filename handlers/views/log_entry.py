@@ -42,7 +42,8 @@ def read_form(view: dict[str, Any]) -> LogForm:
     )
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object a modal carries in ``private_metadata``; ``{}`` for anything else."""
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
@@ -53,7 +54,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 async def log_submission(
     ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    metadata = _metadata(view)
+    metadata = read_metadata(view)
     zone = zone_or_utc(metadata.get("tz"))
     svc = services(context)
     checked = entry_from_form(read_form(view), zone, svc.entries.now())
