@@ -89,6 +89,10 @@ def test_the_shortcut_drafts_a_post_and_logs_the_rows_chosen_then_undoes_them(
     assert "No task is called “code golf”" in unmatched["hint"]["text"]
     assert block(form, "notes", 2)["element"]["initial_value"] == "code golf"
 
+    # Its select has the Log-time form's typeahead.
+    typed = alice.options(ALICE, form, (ids.draft_block("task", 2), ids.LOG_TASK_INPUT[1]), "dev")
+    assert [option["text"]["text"] for option in typed] == ["Development · Website"]
+
     # An unmatched task is a field error until one is chosen (or the row left out).
     refused = alice.submit(ALICE, form, submitted_values(form))
     assert refused.json() == {
