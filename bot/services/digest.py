@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +21,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.digest import digest_message
-from bot.commands import channel_ref
 from bot.services.container import Services
 from bot.services.reports import Period, ReportService
 from bot.slack_clients import TeamClients, team_clients
@@ -65,12 +65,15 @@ LASTING_SLACK_ERRORS = frozenset(
         "team_access_not_granted",
     }
 )
+# A channel as Slack sends it in an escaped command: <#C0123|name>, or <#C0123> without a name.
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
 def digest_channel(target: str) -> str | None:
     """The channel id in ``/track digest <target>``; ``None`` when the target is no channel
     (Slack leaves a ``#name`` it could not resolve as plain text)."""
-    return channel_ref(target)
+    match = _CHANNEL.fullmatch(target.strip())
+    return match.group(1) if match else None
 
 
 def digest_time(row: TeamSettings) -> time:
