@@ -89,6 +89,16 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Standup:
+    """``/track standup #channel …``: offer drafts of what the user posts in these channels;
+    ``standup off [#channel …]`` stops it (everywhere when no channel is named); ``standup``
+    alone says where it is on. ``channels`` are ids (Slack sends ``<#C123|name>``)."""
+
+    channels: tuple[str, ...] = ()
+    off: bool = False
+
+
+@dataclass(frozen=True)
 class EditEntries:
     """``/track edit``: the latest entries, each with its menu; ``last``: the edit form for the
     latest one."""
@@ -142,6 +152,7 @@ Command = (
     | SwitchAccount
     | SettingsCommand
     | Digest
+    | Standup
     | EditEntries
     | Note
     | Continue
@@ -162,6 +173,7 @@ SUBCOMMANDS: dict[str, tuple[str, ...]] = {
     "account": ("account", "accounts", "workspace", "workspaces"),
     "settings": ("settings", "preferences", "prefs"),
     "digest": ("digest",),
+    "standup": ("standup", "standups"),
     "edit": ("edit", "fix"),
     "note": ("note", "notes"),
     "continue": ("continue", "resume"),
@@ -212,6 +224,8 @@ def parse_command(text: str) -> Command:
                 example="/track digest #team-time",
             )
         return Digest(rest)
+    if name == "standup":
+        return _parse_standup(rest)
     if name == "note":
         return _parse_note(rest)
     if name == "edit":
@@ -264,6 +278,40 @@ def _edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and before:
                 row[j] = min(row[j], before[j - 2] + 1)
     return row[len(b)]
+
+
+# A channel as Slack sends it in an escaped command: <#C0123|name>, or <#C0123> without a name.
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>")
+STANDUP_EXAMPLE = "/track standup #standup"
+# At most this many channels per user: a handful of stand-up channels, not the workspace.
+MAX_STANDUP_CHANNELS = 10
+
+
+def channel_ref(text: str) -> str | None:
+    """The channel id of ``<#C0123|name>``; ``None`` when the text is no channel (Slack leaves a
+    ``#name`` it could not resolve as plain text)."""
+    match = _CHANNEL.fullmatch(text.strip())
+    return match.group(1) if match else None
+
+
+def _parse_standup(text: str) -> Command:
+    words = text.split()
+    off = bool(words) and words[0].casefold() == "off"
+    named = words[1:] if off else words
+    channels = [channel_ref(word) for word in named]
+    unread = [word for word, channel in zip(named, channels, strict=True) if channel is None]
+    if unread:
+        return Invalid(
+            problem=f"I can't find a channel in “{unread[0][:100]}”. Type # and pick the channel "
+            "from Slack's list, or say `off`.",
+            example=STANDUP_EXAMPLE,
+        )
+    if len(channels) > MAX_STANDUP_CHANNELS:
+        return Invalid(
+            problem=f"Name at most {MAX_STANDUP_CHANNELS} channels at once.",
+            example=STANDUP_EXAMPLE,
+        )
+    return Standup(tuple(dict.fromkeys(c for c in channels if c is not None)), off)
 
 
 def _parse_note(text: str) -> Command:

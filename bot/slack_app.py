@@ -22,8 +22,17 @@ from handlers.common import SERVICES_KEY
 log = logging.getLogger(__name__)
 
 
-# The bot scopes manifest.yml declares (a test keeps the two the same).
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "im:write", "users:read")
+# The bot scopes manifest.yml declares (a test keeps the two the same), and what needs each.
+SCOPE_USES = {
+    "commands": "/track and the shortcuts",
+    "chat:write": "replies and direct messages",
+    "chat:write.public": "the team digest, in a public channel the bot was not invited to",
+    "im:write": "opening the direct message for summaries and reminders",
+    "users:read": "each user's time zone, and whether they are an admin (users.info)",
+    "channels:history": "the message.channels event: posts where users want drafts offered",
+    "groups:history": "the message.groups event: the same in private channels",
+}
+BOT_SCOPES = tuple(SCOPE_USES)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # Bolt refreshes a rotating token this long before it expires, while handling a request.

@@ -121,13 +121,20 @@ def reporting_privately(
 
 
 async def send_privately(
-    client: AsyncWebClient, user_id: str, channel_id: str | None, message: Message
+    client: AsyncWebClient,
+    user_id: str,
+    channel_id: str | None,
+    message: Message,
+    thread_ts: str | None = None,
 ) -> None:
     """Show ``message`` to the user alone: in the channel they were in when there is one
-    (ephemeral), otherwise, or when the app may not post there, as a direct message."""
+    (ephemeral, in the thread ``thread_ts`` if they were in one), otherwise, or when the app may
+    not post there, as a direct message."""
     if channel_id:
         try:
-            await client.chat_postEphemeral(channel=channel_id, user=user_id, **message.to_dict())
+            await client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread_ts, **message.to_dict()
+            )
             return
         except SlackApiError as error:
             log.info("ephemeral reply refused (%s); sending a DM", error.response.get("error"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date, time
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -39,12 +40,16 @@ async def open_log_modal(
     channel_id: str | None = None,
     notes: str = "",
     note: str | None = None,
+    day: date | None = None,
+    span: tuple[time, time] | None = None,
 ) -> dict[str, Any]:
-    """Open the modal, then preselect the user's latest task; returns the view as opened."""
-    today = local_day(services.entries.now(), zone_or_utc(link.time_zone))
+    """Open the modal (on ``day``, today unless given; ``span`` fills in From and To), then
+    preselect the user's latest task; returns the view as opened."""
+    today = day or local_day(services.entries.now(), zone_or_utc(link.time_zone))
     metadata = modal_metadata(link, channel_id)
     opened = await client.views_open(
-        trigger_id=trigger_id, view=log_modal(today, notes=notes, metadata=metadata, note=note)
+        trigger_id=trigger_id,
+        view=log_modal(today, notes=notes, metadata=metadata, note=note, span=span),
     )
     view: dict[str, Any] = opened["view"]
     try:
@@ -54,7 +59,7 @@ async def open_log_modal(
         return view
     if task is None:
         return view
-    filled = log_modal(today, notes=notes, metadata=metadata, note=note, task=task)
+    filled = log_modal(today, notes=notes, metadata=metadata, note=note, task=task, span=span)
     try:
         # The hash makes Slack refuse the update if the user has moved on (submitted, pushed).
         await client.views_update(view_id=view["id"], hash=view.get("hash"), view=filled)

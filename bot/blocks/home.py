@@ -25,7 +25,7 @@ from bot.blocks.format import clock_time, duration, escape, notes_mrkdwn, task_m
 from bot.blocks.message import Message
 from bot.blocks.messages import start_task_value
 from bot.blocks.parts import button, context, section
-from bot.blocks.settings import reminder_words, summary_words
+from bot.blocks.settings import reminder_words, summary_words, working_words
 from bot.services.home import HomeState
 from bot.services.timers import TimerStatus
 from bot.trackingtime import Task
@@ -164,7 +164,7 @@ def _linked(state: HomeState, zone: tzinfo) -> list[Block]:
     settings = state.settings
     blocks += [
         section(
-            f"*{summary_words(settings)}*\n{reminder_words(settings)}",
+            f"*{summary_words(settings)}*\n{reminder_words(settings)}\n{working_words(settings)}",
             accessory=button("Edit settings", ids.OPEN_SETTINGS, "settings"),
         ),
         context(

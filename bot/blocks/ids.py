@@ -56,3 +56,23 @@ EDIT_VIEW = "edit_entry"
 
 # The worker's messages.
 KEEP_RUNNING = "keep_running"
+
+# Draft entries from a message, and the gap finder.
+LOG_DRAFTS_SHORTCUT = "log_drafts"  # message shortcut "Log entries from message"
+DRAFTS_VIEW = "drafts"
+OPEN_DRAFTS = "open_drafts"  # the channel offer's button
+UNDO_ALL = "undo_all"
+LOG_GAP = "log_gap"  # "Log this" on an untracked stretch of a working day
+DRAFT_FIELDS = ("leave_out", "task", "day", "when", "notes")
+
+
+def draft_block(field: str, row: int) -> str:
+    """The block id of one field of row ``row`` (from 0) of the drafts form."""
+    return f"draft_{field}:{row}"
+
+
+# Working hours, in the settings modal.
+WORK_START_INPUT = ("work_start", "value")
+WORK_END_INPUT = ("work_end", "value")
+WORK_DAYS_INPUT = ("work_days", "value")
+GAP_THRESHOLD_INPUT = ("gap_threshold", "value")

@@ -134,12 +134,15 @@ def log_modal(
     task: Task | None = None,
     metadata: str = "",
     note: str | None = None,
+    span: tuple[time, time] | None = None,
 ) -> View:
-    """The Log-time modal. ``task`` preselects a task; ``note`` is a line of context under the
-    title (e.g. which message the time is for)."""
+    """The Log-time modal for ``today`` (the day it shows). ``task`` preselects a task; ``span``
+    fills in From and To (an untracked stretch's *Log this*); ``note`` is a line of context
+    under the title (e.g. which message the time is for)."""
     blocks: list[Block] = [context(note)] if note else []
+    start, end = span or (None, None)
     # Only the task is preselected: a preselected project would narrow the task typeahead.
-    blocks += entry_inputs(today, task=task, notes=notes)
+    blocks += entry_inputs(today, task=task, notes=notes, start=start, end=end)
     return View(
         type="modal",
         callback_id=ids.LOG_VIEW,

@@ -98,6 +98,11 @@ HELP_LINES = (
         "log time you did not track, e.g. `/track log 1h30m yesterday Design review`",
     ),
     ("`/track log`", "the Log-time form (also the *Log time* shortcut)"),
+    (
+        "`/track standup #channel`",
+        "offer to log what you post there, as drafts to check (`/track standup off` stops it; "
+        "the *Log entries from message* shortcut reads any message you wrote)",
+    ),
     ("`/track today`, `yesterday`, `week`, `last week` or a date", "what you tracked"),
     (
         "`/track edit`",
@@ -108,7 +113,10 @@ HELP_LINES = (
     ("`/track connect`", "link your TrackingTime account with an App Password"),
     ("`/track account`", "choose which TrackingTime workspace to track in"),
     ("`/track disconnect`", "unlink and delete your stored App Password"),
-    ("`/track settings`", "your daily summary and timer reminder (also in the app's Home tab)"),
+    (
+        "`/track settings`",
+        "your daily summary, timer reminder and working hours (also in the app's Home tab)",
+    ),
     ("Team", ""),
     (
         "`/track digest #channel`",
@@ -136,8 +144,8 @@ def help_message(unknown: Unknown | None = None) -> Message:
         )
     )
     text = (
-        "TrackingTime for Slack: /track start, stop, status, note, continue, log, edit, today, "
-        "week, connect, account, disconnect, settings, help"
+        "TrackingTime for Slack: /track start, stop, status, note, continue, log, standup, edit, "
+        "today, week, connect, account, disconnect, settings, help"
     )
     return Message(text=text, blocks=tuple(blocks))
 

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlo
 from bot.blocks import ids
 from bot.blocks.entry_menu import entry_row
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.gaps import gap_blocks
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message
 from bot.blocks.parts import button, context, section
 from bot.services.reports import Period, Report
@@ -23,6 +24,7 @@ from bot.services.reports import Period, Report
 ENTRIES_PER_PAGE = 30
 TASKS_PER_PROJECT = 8
 MAX_PROJECTS = 15
+MAX_GAPS = 8
 
 
 def _entry_pages(report: Report, zone: tzinfo, first_room: int, room: int) -> list[list[Block]]:
@@ -103,7 +105,7 @@ def _summary_blocks(report: Report, zone: tzinfo) -> list[Block]:
         blocks.append(section("\n".join(lines)))
     if len(report.projects) > MAX_PROJECTS:
         blocks.append(context(f"… and {len(report.projects) - MAX_PROJECTS} more projects"))
-    return blocks
+    return blocks + gap_blocks(report, zone, MAX_GAPS)
 
 
 def report_message(report: Report, zone: tzinfo, page: int = 0) -> Message:
@@ -115,6 +117,7 @@ def report_message(report: Report, zone: tzinfo, page: int = 0) -> Message:
             blocks=(
                 HeaderBlock(text=truncate(report.period.title, 150)),
                 section(":zzz: Nothing tracked."),
+                *gap_blocks(report, zone, MAX_GAPS),
                 context("Log past time with `/track log 1h30m yesterday Design review`"),
             ),
         )

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock, HeaderBlo
 from bot.blocks import ids
 from bot.blocks.entry_menu import entry_row
 from bot.blocks.format import clock_time, duration, escape, task_mrkdwn, truncate
+from bot.blocks.gaps import gap_blocks
 from bot.blocks.message import Message
 from bot.blocks.parts import button, context, section
 from bot.services.summaries import DailySummary
@@ -18,6 +19,7 @@ from bot.trackingtime import RunningTimer
 MAX_PROJECTS = 10
 # Each entry is a section with its menu: with the rest, well inside a message's 50 blocks.
 MAX_ENTRIES = 20
+MAX_GAPS = 5
 
 
 def daily_summary_message(summary: DailySummary, zone: tzinfo) -> Message:
@@ -44,6 +46,7 @@ def daily_summary_message(summary: DailySummary, zone: tzinfo) -> Message:
         )
     if len(report.projects) > MAX_PROJECTS:
         blocks.append(context(f"… and {len(report.projects) - MAX_PROJECTS} more projects"))
+    blocks += gap_blocks(report, zone, MAX_GAPS)
     if report.entries:
         blocks.append(DividerBlock())
         blocks += [entry_row(event, zone) for event in report.entries[:MAX_ENTRIES]]

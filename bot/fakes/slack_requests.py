@@ -239,6 +239,24 @@ def message_action_payload(
     }
 
 
+def message_event(
+    user: SlackUser, channel: str, text: str, *, ts: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """``user`` posting ``text`` in ``channel``, as the ``message`` event Slack sends an app in
+    that channel (``extra``: ``thread_ts``, ``subtype``…)."""
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user.user_id,
+        "text": text,
+        "ts": ts or f"{time.time():.6f}",
+        "team": user.team_id,
+        "channel_type": "group" if channel.startswith("G") else "channel",
+        "event_ts": f"{time.time():.6f}",
+        **extra,
+    }
+
+
 def event_payload(user: SlackUser, event: dict[str, Any]) -> dict[str, Any]:
     """An Events API delivery (``event_callback``) for the workspace ``user`` is in."""
     return {
@@ -286,18 +304,19 @@ class SignedSlack:
         *,
         timestamp: int | None = None,
         signature: str | None = None,
+        retry: int | None = None,
     ) -> httpx.Response:
-        """``timestamp`` and ``signature`` override the real ones, to test forgeries."""
+        """``timestamp`` and ``signature`` override the real ones, to test forgeries; ``retry``
+        sends the request as Slack sends the ``retry``-th retry of an event it thinks failed."""
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        return self._http.post(
-            self.url,
-            content=body.encode(),
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": signature or self.signature(stamp, body),
-            },
-        )
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature or self.signature(stamp, body),
+        }
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return self._http.post(self.url, content=body.encode(), headers=headers)
 
     def command(self, payload: dict[str, str], **forgery: Any) -> httpx.Response:
         return self.post(urlencode(payload), "application/x-www-form-urlencoded", **forgery)

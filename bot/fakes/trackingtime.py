@@ -623,12 +623,7 @@ class FakeTrackingTime:
         """
         if not accounts:
             raise ValueError("a user needs at least one account")
-        full_schedule = dict(DEFAULT_SCHEDULE if schedule is None else dict.fromkeys(_WEEKDAYS, 0))
-        if schedule is not None:
-            unknown = set(schedule) - set(_WEEKDAYS)
-            if unknown:
-                raise ValueError(f"unknown weekdays in schedule: {sorted(unknown)}")
-            full_schedule.update({day: float(hours) for day, hours in schedule.items()})
+        full_schedule = _full_schedule(schedule)
         ZoneInfo(timezone)  # fail early on a bad profile zone
         with self._lock:
             for account_id in accounts:
@@ -656,6 +651,13 @@ class FakeTrackingTime:
                 default_role = "ADMIN" if not account.roles else "CO_WORKER"
                 account.roles[user.id] = (roles or {}).get(account_id, default_role)
             return user.id
+
+    def set_schedule(self, user_id: int, schedule: dict[str, float]) -> None:
+        """Change a user's schedule (hours per weekday; days left out are 0), as they would in
+        TrackingTime's settings."""
+        full_schedule = _full_schedule(schedule)
+        with self._lock:
+            self._users[user_id].schedule = full_schedule
 
     def add_customer(self, account_id: int, name: str) -> int:
         with self._lock:
@@ -1719,3 +1721,13 @@ class FakeTrackingTime:
             "created_at": event.created_at,
             "updated_at": event.updated_at,
         }
+
+
+def _full_schedule(schedule: dict[str, float] | None) -> dict[str, float]:
+    """Hours for every weekday: 8 h Mon-Fri by default, else ``schedule`` with 0 elsewhere."""
+    if schedule is None:
+        return dict(DEFAULT_SCHEDULE)
+    unknown = set(schedule) - set(_WEEKDAYS)
+    if unknown:
+        raise ValueError(f"unknown weekdays in schedule: {sorted(unknown)}")
+    return dict.fromkeys(_WEEKDAYS, 0.0) | {day: float(hours) for day, hours in schedule.items()}

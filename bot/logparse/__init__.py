@@ -23,9 +23,12 @@ that looks like a try at a part (``1.5x`` before any length is given, ``2026-13-
 ``9:75-10``): each is reported in that part rather than taken for a task name.
 
 The package: :mod:`bot.logparse.words` reads each time word, :mod:`bot.logparse.phrase` a whole
-text, :mod:`bot.logparse.formatting` writes requests and durations back as they are typed.
+text, :mod:`bot.logparse.formatting` writes requests and durations back as they are typed, and
+:mod:`bot.logparse.drafts` reads every clause with a time out of a whole message (a stand-up
+post), after :mod:`bot.logparse.post_text` has made Slack's text plain.
 """
 
+from bot.logparse.drafts import Draft, LeftAlone, Post, read_post
 from bot.logparse.formatting import TIME_WORDS, format_duration_input, format_log
 from bot.logparse.phrase import LogRequest, parse_log
 from bot.logparse.words import (
@@ -35,6 +38,7 @@ from bot.logparse.words import (
     LogError,
     parse_day,
     parse_duration,
+    parse_time_or_length,
 )
 
 __all__ = [
@@ -42,11 +46,16 @@ __all__ = [
     "MAX_DAYS_BACK",
     "MAX_DURATION",
     "TIME_WORDS",
+    "Draft",
+    "LeftAlone",
     "LogError",
     "LogRequest",
+    "Post",
     "format_duration_input",
     "format_log",
     "parse_day",
     "parse_duration",
     "parse_log",
+    "parse_time_or_length",
+    "read_post",
 ]

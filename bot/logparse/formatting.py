@@ -34,7 +34,7 @@ def format_log(request: LogRequest, order: Sequence[str] = TIME_WORDS) -> str:
         else None,
     }
     parts = [written[part] for part in order if written[part] is not None]
-    parts.extend(_format_word(word) for word in request.words)
+    parts.extend(format_word(word) for word in request.words)
     text = " ".join(part for part in parts if part)
     if request.notes is not None:
         return f"{text}: {request.notes}"
@@ -56,7 +56,8 @@ def format_duration_input(span: timedelta) -> str:
     return f"{hours}h{minutes}m" if minutes else f"{hours}h"
 
 
-def _format_word(token: Token) -> str:
+def format_word(token: Token) -> str:
+    """A word of a task phrase as typed: quoted again if it was quoted."""
     if not token.quoted:
         return token.text
     # Any pair whose closing mark is not in the text; the one the user typed always qualifies.

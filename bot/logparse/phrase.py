@@ -48,8 +48,10 @@ class _TimeWords:
     span: tuple[time, time, int, int] | None = None
 
 
-def parse_log(text: str, today: date) -> LogRequest | LogError:
-    """Read the text after ``/track log``; days are resolved against ``today``. Never raises."""
+def parse_log(text: str, today: date, default_day: date | None = None) -> LogRequest | LogError:
+    """Read the text after ``/track log``; days are resolved against ``today``, and a text that
+    names no day is on ``default_day`` (today unless given: a post's ``Yesterday:`` heading
+    gives the day of the clauses under it). Never raises."""
     text = " ".join(text.split())
     phrase, notes = split_notes(text)
     tokens = None if phrase is None else tokenize(phrase)
@@ -64,7 +66,7 @@ def parse_log(text: str, today: date) -> LogRequest | LogError:
         return read
     found, position = read
     words = tuple(tokens[position:])
-    day = found.day[0] if found.day else today
+    day = found.day[0] if found.day else (default_day or today)
     if found.span is not None:
         start, end, at, width = found.span
         length = clock_difference(start, end)
@@ -81,6 +83,13 @@ def parse_log(text: str, today: date) -> LogRequest | LogError:
     if found.duration is not None:
         return _with_task(text, LogRequest(day, found.duration[0], None, None, words, notes))
     return _no_duration(text, words)
+
+
+def time_words_at_start(tokens: list[Token], today: date) -> int | LogError:
+    """How many of ``tokens`` at the start are time words (0: the first is none), or the
+    mistake in them. Reading a post uses it to find time words written after the task."""
+    read = _read_time_words(tokens, today)
+    return read if isinstance(read, LogError) else read[1]
 
 
 def _read_time_words(tokens: list[Token], today: date) -> tuple[_TimeWords, int] | LogError:

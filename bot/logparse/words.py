@@ -107,6 +107,16 @@ def read_duration(
     return None
 
 
+def parse_time_or_length(text: str) -> tuple[time, time] | timedelta | None:
+    """A field that takes a time range or a length on its own (``9:00-10:30``, ``9 - 10:30``,
+    ``1h30m``), in the grammar's spellings; ``None`` when it is neither."""
+    tokens = [Token(word) for word in text.split()]
+    span = read_range(tokens, 0)
+    if isinstance(span, tuple):
+        return (span[0], span[1]) if span[2] == len(tokens) else None
+    return None if span is not None else parse_duration(text)
+
+
 def duration_minutes(text: str) -> Decimal | None:
     """The minutes a duration spelling means, before rounding; ``None`` for no duration spelling
     (including minutes past 59 in ``1h75m`` or ``1:75``)."""

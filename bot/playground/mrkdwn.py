@@ -6,6 +6,10 @@ import re
 
 from rich.markup import escape
 
+from bot.playground.vocabulary import CHANNELS
+
+_CHANNEL_NAMES = {channel_id: name for name, channel_id in CHANNELS.items()}
+
 _ANGLE = re.compile(r"<([^<>\n]+)>")
 _STYLES = (
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), "bold"),
@@ -21,6 +25,8 @@ def _angle(match: re.Match[str]) -> str:
     target, _, label = inner.partition("|")
     if target.startswith("!date^"):
         return label or target
+    if target.startswith("#") and not label and target[1:] in _CHANNEL_NAMES:
+        return f"#{_CHANNEL_NAMES[target[1:]]}"  # Slack shows a channel by its name
     if target.startswith(("@", "#")):
         return label or target
     if target.startswith("!"):

@@ -4,11 +4,8 @@ app answers, drawn in the terminal."""
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,28 +19,27 @@ from bot.fakes.slack_requests import (
     block_suggestion_payload,
     command_payload,
     event_payload,
+    message_action_payload,
+    message_event,
     shortcut_payload,
     submitted_view,
     view_submission_payload,
 )
 from bot.playground.demo import USERS, DemoUser
+from bot.playground.modal_state import initial_state, input_state, inputs, label, pick, plain, shown
 from bot.playground.render import Control, Screen, message_panel, view_panel
 from bot.playground.runtime import Playground
+from bot.playground.vocabulary import (
+    CHANNELS,
+    HELP,
+    channel_id,
+    message_text,
+    shortcut_callback_id,
+    slack_escaped,
+)
 
 QUIET_SECONDS = 0.3  # the app is done when Slack and TrackingTime hear nothing for this long
 MAX_WAIT_SECONDS = 15.0
-MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
-
-HELP = (
-    ("/track …", "run the slash command, e.g. /track start Design review in Website"),
-    ("click N [option]", "press button N (or choose an option of select or ⋯ menu N)"),
-    ("set LABEL VALUE", "fill a field of the open modal (LABEL may be its number)"),
-    ("submit · close", "submit or close the open modal"),
-    ("home", "open the app's Home tab"),
-    ("shortcut NAME", "run a global shortcut (its name or callback id)"),
-    ("as USER", "act as another Slack user: " + ", ".join(USERS)),
-    ("help · quit", "this list · leave"),
-)
 
 
 class Session:
@@ -80,6 +76,7 @@ class Session:
             "close": lambda _: self.close_modal(),
             "home": lambda _: self.home(),
             "shortcut": self.shortcut,
+            "post": self.post,
             "as": self.switch_user,
             "help": lambda _: self.help(),
         }.get(word.casefold())
@@ -101,7 +98,7 @@ class Session:
         fake = self.playground.fake_slack
         payload = command_payload(
             self.user.slack,
-            text,
+            slack_escaped(text),
             response_url=fake.new_response_url(self.user.slack.team_id),
             trigger_id=fake.new_trigger_id(),
             command=command,
@@ -115,7 +112,7 @@ class Session:
             return False
         element = dict(control.element)
         if element.get("type") != "button":
-            chosen = _pick(element.get("options") or [], option)
+            chosen = pick(element.get("options") or [], option)
             if chosen is None:
                 self.console.print(f"[red]Say which option: click {number} <option>[/red]")
                 return False
@@ -143,10 +140,10 @@ class Session:
             self.console.print(f"[dim](your browser would open {element['url']})[/dim]")
         confirm = element.get("confirm")
         if confirm:  # Slack asks first; the playground answers yes for you
-            question = f"{_plain(confirm.get('title'))} {_plain(confirm.get('text'))}"
+            question = f"{plain(confirm.get('title'))} {plain(confirm.get('text'))}"
             self.console.print(
                 f"[dim](Slack asks: {escape(question)} You choose "
-                f"{escape(_plain(confirm.get('confirm')) or 'Yes')}.)[/dim]",
+                f"{escape(plain(confirm.get('confirm')) or 'Yes')}.)[/dim]",
                 soft_wrap=True,
             )
         return self._exchange(lambda: self.playground.slack.interaction(payload), self._show_ack)
@@ -177,11 +174,43 @@ class Session:
         return self._exchange(lambda: self.playground.slack.event(payload), self._show_ack)
 
     def shortcut(self, name: str) -> bool:
-        callback_id = _shortcut_callback_id(name)
+        first, _, text = name.partition(" ")
+        if first.casefold() == "message":
+            return self.message_shortcut(text)
+        callback_id = shortcut_callback_id(name)
         payload = shortcut_payload(
             self.user.slack, callback_id, self.playground.fake_slack.new_trigger_id()
         )
         return self._exchange(lambda: self.playground.slack.interaction(payload), self._show_ack)
+
+    def message_shortcut(self, text: str) -> bool:
+        """*Log entries from message* on a message this user just wrote in #general."""
+        fake = self.playground.fake_slack
+        message = {
+            "type": "message",
+            "user": self.user.slack.user_id,
+            "text": message_text(text),
+            "ts": f"{time.time():.6f}",
+        }
+        payload = message_action_payload(
+            self.user.slack,
+            shortcut_callback_id("Log entries from message"),
+            trigger_id=fake.new_trigger_id(),
+            response_url=fake.new_response_url(self.user.slack.team_id),
+            message=message,
+        )
+        return self._exchange(lambda: self.playground.slack.interaction(payload), self._show_ack)
+
+    def post(self, rest: str) -> bool:
+        channel, _, text = rest.partition(" ")
+        found = channel_id(channel)
+        if found is None or not text.strip():
+            names = ", ".join(f"#{c}" for c in CHANNELS)
+            self.console.print(f"[red]Say where and what: post #CHANNEL TEXT[/red] ({names})")
+            return False
+        event = message_event(self.user.slack, found, message_text(text))
+        payload = event_payload(self.user.slack, event)
+        return self._exchange(lambda: self.playground.slack.event(payload), self._show_ack)
 
     def switch_user(self, name: str) -> bool:
         user = USERS.get(name.strip().casefold())
@@ -208,7 +237,7 @@ class Session:
             return False
         found = self._find_input(rest)
         if found is None:
-            labels = ", ".join(_label(b) for b in _inputs(self.modal))
+            labels = ", ".join(label(b) for b in inputs(self.modal))
             self.console.print(f"[red]No field matches {rest!r}.[/red] Fields: {labels}")
             return False
         block, value = found
@@ -217,7 +246,7 @@ class Session:
         if state is None:
             return False
         self.state[block["block_id"]] = {element["action_id"]: state}
-        self.values[block["block_id"]] = _shown(state)
+        self.values[block["block_id"]] = shown(state)
         self.errors.pop(block["block_id"], None)
         self.console.print(
             view_panel(self._fresh_screen(), self.modal, values=self.values, errors=self.errors)
@@ -225,51 +254,27 @@ class Session:
         return True
 
     def _find_input(self, rest: str) -> tuple[dict[str, Any], str] | None:
-        inputs = _inputs(self.modal or {})
+        fields = inputs(self.modal or {})
         head, _, tail = rest.partition(" ")
-        if head.isdigit() and 1 <= int(head) <= len(inputs):
-            return inputs[int(head) - 1], tail.strip()
-        for block in sorted(inputs, key=lambda b: -len(_label(b))):
-            label = _label(block).casefold()
-            if rest.casefold().startswith(label):
-                return block, rest[len(label) :].strip()
+        if head.isdigit() and 1 <= int(head) <= len(fields):
+            return fields[int(head) - 1], tail.strip()
+        for block in sorted(fields, key=lambda b: -len(label(b))):
+            named = label(block).casefold()
+            if rest.casefold().startswith(named):
+                return block, rest[len(named) :].strip()
         return None
 
     def _input_state(
         self, block: dict[str, Any], element: dict[str, Any], value: str
     ) -> dict[str, Any] | None:
-        kind = element.get("type", "")
-        if kind in ("static_select", "radio_buttons", "external_select"):
-            options = element.get("options") or []
-            if kind == "external_select":
-                options = self._suggestions(block, element, value)
-            chosen = _pick(options, value)
-            if chosen is None:
-                names = ", ".join(o["text"]["text"] for o in options[:10]) or "none"
-                self.console.print(f"[red]No option matches {value!r}.[/red] Options: {names}")
-                return None
-            return {"type": kind, "selected_option": chosen}
-        if kind in ("multi_static_select", "checkboxes"):
-            options = element.get("options") or []
-            picked = [_pick(options, part.strip()) for part in value.split(",") if part.strip()]
-            if any(p is None for p in picked):
-                self.console.print("[red]Some options did not match.[/red]")
-                return None
-            return {"type": kind, "selected_options": picked}
-        if kind == "datepicker":
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                self.console.print(
-                    "[red]Dates are YYYY-MM-DD, like Slack's date picker gives.[/red]"
-                )
-                return None
-            return {"type": kind, "selected_date": value}
-        if kind == "timepicker":
-            return {"type": kind, "selected_time": value}
-        if kind == "users_select":
-            return {"type": kind, "selected_user": value}
-        return {"type": kind or "plain_text_input", "value": value}
+        options = element.get("options") or []
+        if element.get("type") == "external_select":
+            options = self._suggestions(block, element, value)
+        state = input_state(element, value, options)
+        if isinstance(state, str):
+            self.console.print(f"[red]{escape(state)}[/red]")
+            return None
+        return state
 
     def _suggestions(
         self, block: dict[str, Any], element: dict[str, Any], typed: str
@@ -391,8 +396,8 @@ class Session:
         if not keep_values or self.modal is None or view.get("id") != self.modal.get("id"):
             self.values, self.state = {}, {}
         # Slack submits an input's initial value as its state until the user changes it.
-        for block in _inputs(view):
-            initial = _initial_state(block["element"])
+        for block in inputs(view):
+            initial = initial_state(block["element"])
             if initial and block["block_id"] not in self.values:
                 self.state[block["block_id"]] = {block["element"]["action_id"]: initial}
         self.errors = {}
@@ -431,68 +436,3 @@ def _settle(counts: Callable[[], tuple[int, ...]]) -> None:
             seen, last_change = now_counts, time.monotonic()
         elif time.monotonic() - last_change >= QUIET_SECONDS:
             return
-
-
-def _plain(text: dict[str, Any] | None) -> str:
-    return str((text or {}).get("text") or "")
-
-
-def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:
-    return [b for b in view.get("blocks", []) if b.get("type") == "input" and b.get("block_id")]
-
-
-def _label(block: dict[str, Any]) -> str:
-    return str((block.get("label") or {}).get("text") or block.get("block_id"))
-
-
-def _pick(options: list[dict[str, Any]], wanted: str) -> dict[str, Any] | None:
-    """The option whose text is ``wanted``, starts with it or contains it (ignoring case)."""
-    wanted = wanted.strip().casefold()
-    if not wanted:
-        return None
-    texts = [(str(o.get("text", {}).get("text", "")).casefold(), o) for o in options]
-    for test in (str.__eq__, str.startswith, str.__contains__):
-        found = [o for text, o in texts if test(text, wanted)]
-        if found:
-            return {"text": found[0]["text"], "value": found[0]["value"]}
-    return None
-
-
-def _initial_state(element: dict[str, Any]) -> dict[str, Any] | None:
-    """The state Slack reports for an input nobody has touched yet."""
-    kind = element.get("type", "")
-    for key, state_key in (
-        ("initial_option", "selected_option"),
-        ("initial_options", "selected_options"),
-        ("initial_date", "selected_date"),
-        ("initial_time", "selected_time"),
-        ("initial_user", "selected_user"),
-        ("initial_value", "value"),
-    ):
-        if element.get(key):
-            return {"type": kind, state_key: element[key]}
-    return None
-
-
-def _shown(state: dict[str, Any]) -> str:
-    if "selected_option" in state:
-        return str(state["selected_option"]["text"]["text"])
-    if "selected_options" in state:
-        return ", ".join(o["text"]["text"] for o in state["selected_options"])
-    for key in ("selected_date", "selected_time", "selected_user", "value"):
-        if key in state:
-            return str(state[key])
-    return ""
-
-
-def _shortcut_callback_id(name: str) -> str:
-    """A shortcut's callback id from its name in manifest.yml (or the callback id itself)."""
-    wanted = " ".join(shlex.split(name)).casefold() if name else ""
-    if MANIFEST.exists():
-        import yaml
-
-        manifest = yaml.safe_load(MANIFEST.read_text()) or {}
-        for shortcut in (manifest.get("features") or {}).get("shortcuts") or []:
-            if wanted in (shortcut["name"].casefold(), shortcut["callback_id"].casefold()):
-                return str(shortcut["callback_id"])
-    return name.strip()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.crypto import Keyring
 from bot.services.catalogue import Catalogue
 from bot.services.clock import Clock, system_clock
+from bot.services.drafts import DraftService
 from bot.services.editing import EditingService
 from bot.services.entries import EntryService
 from bot.services.home import HomeService
@@ -24,6 +25,7 @@ from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
 from bot.storage.pending import PendingEntryStore
 from bot.storage.schedule import ScheduleStore
+from bot.storage.standup import StandupStore
 from bot.trackingtime import TrackingTime
 
 
@@ -39,6 +41,7 @@ class Services:
     oauth_states: DatabaseOAuthStateStore
     deliveries: DeliveryStore
     deleted: DeletedEntryStore
+    standup: StandupStore
     team_settings: TeamSettingsStore
     trackingtime: TrackingTime
     linking: LinkingService
@@ -46,6 +49,7 @@ class Services:
     timers: TimerService
     entries: EntryService
     editing: EditingService
+    drafts: DraftService
     reports: ReportService
     zone_checks: ZoneChecks
     summaries: SummaryService
@@ -67,7 +71,9 @@ class Services:
         pending = PendingEntryStore(database.sessions)
         deliveries = DeliveryStore(database.sessions)
         deleted = DeletedEntryStore(database.sessions)
+        standup = StandupStore(database.sessions)
         entries = EntryService(trackingtime, catalogue, pending, clock)
+        editing = EditingService(trackingtime, entries, timers, deleted, clock)
         return cls(
             clock=clock,
             database=database,
@@ -81,15 +87,17 @@ class Services:
             oauth_states=DatabaseOAuthStateStore(database.sessions),
             deliveries=deliveries,
             deleted=deleted,
+            standup=standup,
             team_settings=TeamSettingsStore(database.sessions, clock),
             trackingtime=trackingtime,
             linking=LinkingService(
-                accounts, pending, deliveries, deleted, schedule, trackingtime, clock
+                accounts, pending, deliveries, deleted, schedule, standup, trackingtime, clock
             ),
             catalogue=catalogue,
             timers=timers,
             entries=entries,
-            editing=EditingService(trackingtime, entries, timers, deleted, clock),
+            editing=editing,
+            drafts=DraftService(entries, editing, catalogue, accounts, standup, clock),
             reports=reports,
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),

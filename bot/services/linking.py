@@ -10,6 +10,7 @@ from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore
 from bot.storage.pending import PendingEntryStore
 from bot.storage.schedule import ScheduleStore
+from bot.storage.standup import StandupStore
 from bot.trackingtime import TrackingTime, Workspace
 
 
@@ -29,6 +30,7 @@ class LinkingService:
         deliveries: DeliveryStore,
         deleted: DeletedEntryStore,
         schedule: ScheduleStore,
+        standup: StandupStore,
         trackingtime: TrackingTime,
         clock: Clock = system_clock,
     ) -> None:
@@ -37,6 +39,7 @@ class LinkingService:
         self._deliveries = deliveries
         self._deleted = deleted
         self._schedule = schedule
+        self._standup = standup
         self._trackingtime = trackingtime
         self._clock = clock
 
@@ -76,6 +79,7 @@ class LinkingService:
         await self._pending.delete_user(key)
         await self._deliveries.delete_user(key)
         await self._deleted.delete_user(key)
+        await self._standup.delete_user(key)
         return await self._accounts.delete(key)
 
     async def forget_workspace(self, enterprise_id: str | None, team_id: str) -> int:
@@ -83,6 +87,7 @@ class LinkingService:
         await self._pending.delete_workspace(enterprise_id, team_id)
         await self._deliveries.delete_workspace(enterprise_id, team_id)
         await self._deleted.delete_workspace(enterprise_id, team_id)
+        await self._standup.delete_workspace(enterprise_id, team_id)
         return await self._accounts.delete_workspace(enterprise_id, team_id)
 
 

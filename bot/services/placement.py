@@ -23,7 +23,7 @@ from typing import Literal
 
 from bot.storage import Link
 
-# Where the working day begins until users can say otherwise.
+# Where the working day begins for placement's own callers that know no user.
 DEFAULT_WORKDAY_START = time(9, 0)
 
 MINUTE = timedelta(minutes=1)
@@ -31,9 +31,9 @@ MINUTE = timedelta(minutes=1)
 
 def workday_start(link: Link, day: date) -> time:
     """When ``link``'s user starts work on ``day``: where an entry on an otherwise empty past day
-    begins. 09:00 for everyone, as users cannot set working hours yet; this is the one place to
-    read them from once they can (TrackingTime's schedule has hours per weekday, not a start)."""
-    return DEFAULT_WORKDAY_START
+    begins. Their working hours' start (09:00 unless they changed it), the same every day:
+    TrackingTime's schedule has hours per weekday, not a start."""
+    return link.settings.work_start
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.logparse import LogError, parse_day
 from bot.services.clock import Clock, start_of_day, system_clock
+from bot.services.gaps import Gap, WorkingDay, find_gaps, working_day
 from bot.storage import Link
-from bot.trackingtime import Event, RunningTimer, TrackingTime
+from bot.storage.accounts import UserSettings
+from bot.trackingtime import (
+    Event,
+    RunningTimer,
+    TrackingTime,
+    TrackingTimeError,
+    TrackingTimeSession,
+)
 
 NO_PROJECT = "No project"
 NO_TASK = "No task"
@@ -89,6 +98,10 @@ class Report:
     running: RunningTimer | None  # the running timer when it overlaps the period
     total: timedelta
     projects: tuple[ProjectTotal, ...]  # largest first
+    # For one working day, when gaps were looked for: its working hours, and the untracked
+    # stretches in them (longest first).
+    working: WorkingDay | None = None
+    gaps: tuple[Gap, ...] = ()
 
 
 def _clipped(start: datetime, end: datetime, bounds: tuple[datetime, datetime]) -> timedelta:
@@ -148,6 +161,31 @@ def summarize(
     )
 
 
+def with_gaps(
+    report: Report, settings: UserSettings, schedule: Sequence[float] | None, zone: tzinfo
+) -> Report:
+    """A one-day report with the untracked stretches of its working hours (see
+    :mod:`bot.services.gaps`); other reports, days off and users who switched it off as they are."""
+    day = report.period.first
+    hours = working_day(day, settings, schedule, zone) if day == report.period.last else None
+    if hours is None or not settings.gap_threshold:
+        return report
+    busy = [(event.start, event.end or report.now) for event in report.entries]
+    if report.running is not None:
+        busy.append((report.running.started_at, report.now))
+    gaps = find_gaps(hours, busy, report.now, settings.gap_threshold)
+    return replace(report, working=hours, gaps=gaps)
+
+
+async def schedule_of(session: TrackingTimeSession) -> tuple[float, ...] | None:
+    """The user's TrackingTime schedule; ``None`` when it has none or cannot be read now (the
+    gap finder then goes by the user's settings rather than failing the report)."""
+    try:
+        return (await session.me()).schedule
+    except TrackingTimeError:
+        return None
+
+
 class ReportService:
     def __init__(self, trackingtime: TrackingTime, clock: Clock = system_clock) -> None:
         self._trackingtime = trackingtime
@@ -163,3 +201,11 @@ class ReportService:
             session.running_timer(link.tt_user_id),
         )
         return summarize(period, events, running, session.zone, self._clock())
+
+    async def day_report(self, link: Link, period: Period) -> Report:
+        """:meth:`report`, with the gaps of a single working day (``/track today``)."""
+        if period.first != period.last:
+            return await self.report(link, period)
+        session = self._trackingtime.session(link.app_password, link.account_id, link.time_zone)
+        report, schedule = await asyncio.gather(self.report(link, period), schedule_of(session))
+        return with_gaps(report, link.settings, schedule, session.zone)

@@ -7,14 +7,14 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.services.reports import Period, Report, ReportService
+from bot.services.reports import Period, Report, ReportService, with_gaps
 from bot.storage import Link
 from bot.trackingtime import RunningTimer, TrackingTime
 
 
 @dataclass(frozen=True)
 class DailySummary:
-    report: Report
+    report: Report  # with the day's gaps (see bot.services.gaps)
     scheduled: timedelta | None  # the user's TrackingTime schedule for the day, when set
 
 
@@ -28,6 +28,7 @@ class SummaryService:
         period = Period(day, day, f"Your day · {day:%a %d %b}")
         report, me = await asyncio.gather(self._reports.report(link, period), session.me())
         hours = me.schedule[day.weekday()] if me.schedule else None
+        report = with_gaps(report, link.settings, me.schedule, session.zone)
         return DailySummary(report, timedelta(hours=hours) if hours else None)
 
     async def running_timer(self, link: Link) -> RunningTimer | None:

@@ -60,12 +60,18 @@ _LINKS_OF_KEYS = select(_LINKED).where(
 
 @dataclass(frozen=True)
 class UserSettings:
-    """What a user chose about the messages the app sends them on its own."""
+    """What a user chose about the messages the app sends them on its own, and their working
+    hours (where the gap finder looks for untracked time; a zero ``gap_threshold`` means it
+    does not look)."""
 
     summary_enabled: bool = True
     summary_time: time = time(17, 30)
     summary_days: frozenset[int] = frozenset(range(5))  # Monday is 0
     timer_limit: timedelta = timedelta(hours=9)
+    work_start: time = time(9, 0)
+    work_end: time = time(17, 30)
+    work_days: frozenset[int] = frozenset(range(5))
+    gap_threshold: timedelta = timedelta(minutes=15)
 
     def summary_at(self, time_zone: str, now: datetime) -> datetime | None:
         """When the next summary is due, from the user's local today on (today's, when it is a
@@ -80,12 +86,34 @@ class UserSettings:
 
     @classmethod
     def from_row(cls, row: LinkedAccount | Row) -> UserSettings:
-        try:
-            at = time.fromisoformat(row.summary_time)
-        except ValueError:
-            at = cls.summary_time
-        days = frozenset(int(d) for d in row.summary_days if d.isdigit() and int(d) < 7)
-        return cls(row.summary_enabled, at, days, timedelta(minutes=row.timer_limit_minutes))
+        start, end = _time(row.work_start, cls.work_start), _time(row.work_end, cls.work_end)
+        if end <= start:  # only the modal writes them, and it checks; never trust a bad row
+            start, end = cls.work_start, cls.work_end
+        return cls(
+            row.summary_enabled,
+            _time(row.summary_time, cls.summary_time),
+            _days(row.summary_days),
+            timedelta(minutes=row.timer_limit_minutes),
+            start,
+            end,
+            _days(row.work_days),
+            timedelta(minutes=max(row.gap_minutes, 0)),
+        )
+
+
+def _time(text: str, default: time) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return default
+
+
+def _days(text: str) -> frozenset[int]:
+    return frozenset(int(d) for d in text if d.isdigit() and int(d) < 7)
+
+
+def _days_text(days: frozenset[int]) -> str:
+    return "".join(str(day) for day in sorted(days))
 
 
 @dataclass(frozen=True)
@@ -170,8 +198,12 @@ class AccountStore:
                 return False
             row.summary_enabled = settings.summary_enabled
             row.summary_time = settings.summary_time.strftime("%H:%M")
-            row.summary_days = "".join(str(day) for day in sorted(settings.summary_days))
+            row.summary_days = _days_text(settings.summary_days)
             row.timer_limit_minutes = int(settings.timer_limit.total_seconds() // 60)
+            row.work_start = settings.work_start.strftime("%H:%M")
+            row.work_end = settings.work_end.strftime("%H:%M")
+            row.work_days = _days_text(settings.work_days)
+            row.gap_minutes = int(settings.gap_threshold.total_seconds() // 60)
             row.summary_due_at = settings.summary_at(row.time_zone, self._clock())
             # A known timer's reminder follows a changed limit (a limit of zero: no reminder).
             if row.timer_started_at is not None:

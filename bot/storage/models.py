@@ -51,6 +51,17 @@ class LinkedAccount(SQLModel, table=True):
         default="01234", max_length=7, sa_column_kwargs={"server_default": "01234"}
     )
     timer_limit_minutes: int = Field(default=540, sa_column_kwargs={"server_default": "540"})
+    # Working hours, where the gap finder looks for untracked time (see bot.services.gaps).
+    work_start: str = Field(
+        default="09:00", max_length=5, sa_column_kwargs={"server_default": "09:00"}
+    )
+    work_end: str = Field(
+        default="17:30", max_length=5, sa_column_kwargs={"server_default": "17:30"}
+    )
+    work_days: str = Field(
+        default="01234", max_length=7, sa_column_kwargs={"server_default": "01234"}
+    )
+    gap_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
     # Set once the user has been told TrackingTime rejects their App Password (told only once).
     reconnect_notified: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(
@@ -263,3 +274,54 @@ class SlackOAuthState(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     state: str = Field(max_length=64, unique=True, index=True)
     expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class StandupChannel(SQLModel, table=True):
+    """A channel where a user asked to be offered drafts of what they post (``/track standup
+    #channel``). The unique key, in the order a message event looks it up (workspace, channel,
+    author), is also the index that look-up uses."""
+
+    __tablename__ = "standup_channels"
+    __table_args__ = (
+        UniqueConstraint(
+            "enterprise_id", "team_id", "channel_id", "slack_user_id", name="uq_standup_channels"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    slack_user_id: str = Field(max_length=32)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class StandupOffer(SQLModel, table=True):
+    """An offer of drafts made for one post: the unique key is the post (workspace, channel,
+    message ts, author), so a retried event, or two processes handling one, offer it once. No
+    text of the post is kept; rows are purged after a day, long after Slack's last retry."""
+
+    __tablename__ = "standup_offers"
+    __table_args__ = (
+        UniqueConstraint(
+            "enterprise_id",
+            "team_id",
+            "channel_id",
+            "message_ts",
+            "slack_user_id",
+            name="uq_standup_offers",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: str = Field(default="", max_length=32)
+    team_id: str = Field(max_length=32)
+    channel_id: str = Field(max_length=32)
+    message_ts: str = Field(max_length=32)
+    slack_user_id: str = Field(max_length=32)
+    offered_at: datetime = Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
+    )

@@ -4,6 +4,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks import ids
 from handlers.actions.connect import open_connect, open_trackingtime
+from handlers.actions.drafts import log_gap, open_drafts, undo_all
 from handlers.actions.entries import (
     log_choice,
     open_log_modal_button,
@@ -36,3 +37,6 @@ def register(app: AsyncApp) -> None:
     app.action(ids.OPEN_LOG_MODAL)(open_log_modal_button)
     app.action(ids.DISCONNECT)(disconnect)
     app.action(ids.OPEN_SETTINGS)(open_settings)
+    app.action(ids.OPEN_DRAFTS)(open_drafts)
+    app.action(ids.UNDO_ALL)(undo_all)
+    app.action(ids.LOG_GAP)(log_gap)

@@ -59,5 +59,5 @@ async def report(request: TrackRequest, command: Report) -> None:
     if isinstance(period, LogError):
         await request.reply(invalid_input(period.problem, period.example))
         return
-    result = await request.services.reports.report(link, period)
+    result = await request.services.reports.day_report(link, period)
     await request.reply(report_message(result, zone))

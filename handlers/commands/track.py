@@ -22,6 +22,7 @@ from bot.commands import (
     Note,
     Report,
     SettingsCommand,
+    Standup,
     Start,
     Status,
     Stop,
@@ -29,7 +30,7 @@ from bot.commands import (
     Unknown,
     parse_command,
 )
-from handlers.commands import account, digest, editing, entries, settings, timers
+from handlers.commands import account, digest, editing, entries, settings, standup, timers
 from handlers.commands.request import TrackRequest
 from handlers.common import reporting_failures, services, user_key
 
@@ -56,6 +57,7 @@ SUBCOMMANDS: dict[type, Callable[[TrackRequest, Any], Awaitable[None]]] = {
     SwitchAccount: account.switch_account,
     SettingsCommand: settings.settings,
     Digest: digest.digest,
+    Standup: standup.standup,
     Status: timers.status,
     Start: timers.start,
     Stop: timers.stop,

@@ -19,10 +19,15 @@ from handlers.home import publish_home
 from handlers.views.state import input_value
 
 
-def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
-    chosen = input_value(view, field).get("selected_option") or {}
+def option_chosen(state: dict[str, Any]) -> tuple[int, str] | None:
+    """``(id, label)`` of the option chosen in a select's state; ``None`` when none is."""
+    chosen = state.get("selected_option") or {}
     value = parse_id(chosen.get("value"))
     return None if value is None else (value, str(chosen["text"]["text"]))
+
+
+def _option(view: dict[str, Any], field: tuple[str, str]) -> tuple[int, str] | None:
+    return option_chosen(input_value(view, field))
 
 
 def read_form(view: dict[str, Any]) -> LogForm:
@@ -37,7 +42,8 @@ def read_form(view: dict[str, Any]) -> LogForm:
     )
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object a modal carries in ``private_metadata``; ``{}`` for anything else."""
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
@@ -48,7 +54,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 async def log_submission(
     ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
-    metadata = _metadata(view)
+    metadata = read_metadata(view)
     zone = zone_or_utc(metadata.get("tz"))
     svc = services(context)
     checked = entry_from_form(read_form(view), zone, svc.entries.now())

@@ -28,11 +28,16 @@ def _chosen(view: dict[str, Any], field: tuple[str, str]) -> tuple[str, ...]:
 
 def read_form(view: dict[str, Any]) -> SettingsForm:
     limit = input_value(view, ids.TIMER_LIMIT_INPUT).get("selected_option") or {}
+    gap = input_value(view, ids.GAP_THRESHOLD_INPUT).get("selected_option") or {}
     return SettingsForm(
         summary=SUMMARY_ON in _chosen(view, ids.SUMMARY_INPUT),
         time=input_value(view, ids.SUMMARY_TIME_INPUT).get("selected_time"),
         days=_chosen(view, ids.SUMMARY_DAYS_INPUT),
         limit=limit.get("value"),
+        work_start=input_value(view, ids.WORK_START_INPUT).get("selected_time"),
+        work_end=input_value(view, ids.WORK_END_INPUT).get("selected_time"),
+        work_days=_chosen(view, ids.WORK_DAYS_INPUT),
+        gap=gap.get("value"),
     )
 
 

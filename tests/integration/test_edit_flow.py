@@ -19,7 +19,7 @@ from bot.blocks import ids
 from bot.fakes.slack import FakeSlack
 from bot.fakes.slack_requests import view_submission_payload
 from bot.fakes.trackingtime import FakeTrackingTime
-from bot.playground.session import _initial_state
+from bot.playground.modal_state import initial_state
 from tests.support.flows import connect
 from tests.support.harness import AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, Seeded
@@ -84,7 +84,7 @@ def form_values(view: dict[str, Any], **changes: dict[str, Any]) -> dict[str, An
         if block["type"] != "input":
             continue
         element = block["element"]
-        state = changes.get(block["block_id"]) or _initial_state(element)
+        state = changes.get(block["block_id"]) or initial_state(element)
         if state is not None:
             values[block["block_id"]] = {element["action_id"]: {"type": element["type"], **state}}
     return values

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.blocks.settings import NO_DAYS
+from bot.blocks.settings import END_BEFORE_START, NO_DAYS, NO_WORK_DAYS
 from bot.fakes.slack import FakeSlack
 from bot.fakes.slack_requests import CHANNEL, SlackUser
 from bot.fakes.trackingtime import FakeTrackingTime
@@ -280,9 +280,19 @@ def test_disconnect_command_republishes_the_home(alice: AppHarness) -> None:
 
 
 def settings_values(
-    summary: bool, at: str | None, days: list[str], limit: str | None
+    summary: bool,
+    at: str | None,
+    days: list[str],
+    limit: str | None,
+    working: tuple[str | None, str | None, list[str], str | None] = (
+        "09:00",
+        "17:30",
+        ["0", "1", "2", "3", "4"],
+        "15",
+    ),
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """The settings modal's state as Slack submits it."""
+    """The settings modal's state as Slack submits it (``working``: start, end, days, the
+    shortest untracked time listed)."""
 
     def option(value: str) -> dict[str, Any]:
         return {"text": {"type": "plain_text", "text": value}, "value": value}
@@ -302,6 +312,20 @@ def settings_values(
             "value": {
                 "type": "static_select",
                 "selected_option": option(limit) if limit is not None else None,
+            }
+        },
+    }
+    start, end, work_days, gap = working
+    values |= {
+        "work_start": {"value": {"type": "timepicker", "selected_time": start}},
+        "work_end": {"value": {"type": "timepicker", "selected_time": end}},
+        "work_days": {
+            "value": {"type": "checkboxes", "selected_options": [option(d) for d in work_days]}
+        },
+        "gap_threshold": {
+            "value": {
+                "type": "static_select",
+                "selected_option": option(gap) if gap is not None else None,
             }
         },
     }
@@ -366,6 +390,29 @@ def test_track_settings_when_not_connected(app: AppHarness, fake_slack: FakeSlac
     reply = app.reply_to(ALICE, "settings")
     assert "Connect your TrackingTime account" in str(reply)
     assert fake_slack.calls_to("views.open") == []
+
+
+def test_working_hours_are_checked_saved_and_shown_in_the_home(alice: AppHarness) -> None:
+    opened = next_opened(alice)
+    alice.command(ALICE, "settings")
+    modal = opened()
+    days = ["0", "1", "2", "3", "4"]
+    bad = alice.submit(
+        ALICE, modal, settings_values(True, "17:30", days, "540", ("18:00", "08:00", [], "30"))
+    )
+    assert bad.json() == {
+        "response_action": "errors",
+        "errors": {"work_end": END_BEFORE_START, "work_days": NO_WORK_DAYS},
+    }
+    published = next_home(alice, ALICE)
+    good = settings_values(
+        True, "17:30", days, "540", ("08:00", "16:00", ["0", "1", "2", "3"], "30")
+    )
+    assert alice.submit(ALICE, modal, good).text == ""
+    assert "Working hours 08:00–16:00 on Mon–Thu" in all_text(published())
+    assert alice.rows(
+        "select work_start, work_end, work_days, gap_minutes from linked_accounts"
+    ) == [("08:00", "16:00", "0123", 30)]
 
 
 def test_help_lists_track_settings(app: AppHarness) -> None:

@@ -141,7 +141,15 @@ click 2
     assert "Undone: the entry was deleted from TrackingTime." in out
 
 
-def test_home_tab_settings_and_digest_in_the_playground(tmp_path: Path) -> None:
+POST_SHORTCUT = (
+    "shortcut message *Yesterday:*\\n• 2h design review in website: header"
+    "\\n• standup (15m), 45m code golf"
+)
+
+
+def test_home_settings_digest_and_drafts_in_the_playground(tmp_path: Path) -> None:
+    """One playground run (each takes seconds to start) for the Home, the settings, the digest,
+    and drafts from a message and from a channel post."""
     result = run_bot(
         tmp_path,
         "playground",
@@ -150,7 +158,17 @@ def test_home_tab_settings_and_digest_in_the_playground(tmp_path: Path) -> None:
 /track settings
 set Send it at 18:00
 submit
-/track digest <#C0TEAM|team-time>
+/track digest #team-time
+"""
+        + POST_SHORTCUT
+        + """
+submit
+set Task (3) Email & admin
+submit
+click 4
+/track standup #standup
+post #standup Yesterday: 1h30m development in website, 30m qa testing
+click 1
 """,
     )
     out = result.stdout
@@ -158,7 +176,15 @@ submit
     assert "╭─ Home" in out and "Connected as" in out
     assert "Standup · Internal" in out
     assert "Daily summary at 18:00" in out  # the refreshed Home shows the new setting
-    assert "team-time" in out or "C0TEAM" in out
+    assert "#team-time" in out  # typed as a name, sent as Slack's <#C…|team-time>
+    assert "3 entries from your message" in out
+    assert "Task (1) (optional): Design review · Website redesign" in out
+    assert "No task is called “code golf”: pick one." in out
+    assert "✗ Pick the task for this one, or leave it out." in out
+    assert "Logged entries from your message · 3h 00m" in out and "[4 Undo all]" in out
+    assert "Undone: 3 entries deleted from TrackingTime." in out
+    assert "I'll offer to log what you post in #standup." in out
+    assert "Log these 2 entries?" in out and "1. 1h30m development in website" in out
 
 
 def test_fixing_what_was_tracked_in_the_playground(tmp_path: Path) -> None:

@@ -23,8 +23,10 @@ OUR_TABLES = {
     "slack_installations",
     "slack_oauth_states",
     "deleted_entries",
+    "standup_channels",
+    "standup_offers",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 async def upgrade(url: str) -> None:

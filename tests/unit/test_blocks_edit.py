@@ -47,7 +47,7 @@ from bot.blocks.home import home_view
 from bot.blocks.message import Message
 from bot.blocks.reports import report_message
 from bot.blocks.summary import MAX_ENTRIES, daily_summary_message
-from bot.playground.session import _initial_state
+from bot.playground.modal_state import initial_state
 from bot.services.editing import (
     Changed,
     Deleted,
@@ -199,7 +199,7 @@ def as_submitted(view: dict[str, Any]) -> dict[str, Any]:
     values = {
         block["block_id"]: {block["element"]["action_id"]: state}
         for block in view["blocks"]
-        if block["type"] == "input" and (state := _initial_state(block["element"]))
+        if block["type"] == "input" and (state := initial_state(block["element"]))
     }
     return {**view, "state": {"values": values}}
 

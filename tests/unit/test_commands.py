@@ -18,6 +18,7 @@ from bot.commands import (
     Log,
     Note,
     Report,
+    Standup,
     Start,
     Status,
     Stop,
@@ -172,6 +173,37 @@ def test_every_alias_parses_to_its_subcommand() -> None:
             argument = {"start": " Standup", "digest": " off", "note": " done"}.get(name, "")
             parsed = parse_command(alias + argument)
             assert not isinstance(parsed, Unknown | Invalid), alias
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("standup", Standup()),
+        ("standup <#C0STAND|standup>", Standup(("C0STAND",))),
+        ("standups <#C1|a> <#G2> <#C1|again>", Standup(("C1", "G2"))),
+        ("standup off", Standup(off=True)),
+        ("STANDUP OFF <#C1|a>", Standup(("C1",), off=True)),
+    ],
+)
+def test_standup_names_channels_or_off(text: str, expected: Standup) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("standup #standup", "I can't find a channel in “#standup”"),
+        ("standup <#C1|a> general", "I can't find a channel in “general”"),
+        ("standup <@U1>", "I can't find a channel in “<@U1>”"),
+        ("standup off off", "I can't find a channel in “off”"),
+        ("standup " + " ".join(f"<#C{n}>" for n in range(11)), "Name at most 10 channels"),
+    ],
+)
+def test_standup_without_a_channel_it_can_read_says_how(text: str, problem: str) -> None:
+    parsed = parse_command(text)
+    # The example's channel is as typed: Slack sends it as <#C…|standup> once picked.
+    assert isinstance(parsed, Invalid) and parsed.problem.startswith(problem)
+    assert parsed.example == "/track standup #standup"
 
 
 @given(st.text())

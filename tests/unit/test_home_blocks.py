@@ -32,6 +32,7 @@ from bot.blocks.settings import (
     settings_modal,
     settings_saved_message,
     summary_words,
+    working_words,
 )
 from bot.services.home import HomeState
 from bot.services.reports import Period, summarize
@@ -438,6 +439,10 @@ def form(**changes: Any) -> SettingsForm:
         "time": "17:30",
         "days": ("0", "1", "2", "3", "4"),
         "limit": "540",
+        "work_start": "09:00",
+        "work_end": "17:30",
+        "work_days": ("0", "1", "2", "3", "4"),
+        "gap": "15",
     }
     return SettingsForm(**(fields | changes))
 
@@ -517,6 +522,10 @@ def test_every_modal_value_reads_back() -> None:
             time=_element(payload, ids.SUMMARY_TIME_INPUT)["initial_time"],
             days=tuple(_values(days)),
             limit=_element(payload, ids.TIMER_LIMIT_INPUT)["initial_option"]["value"],
+            work_start=_element(payload, ids.WORK_START_INPUT)["initial_time"],
+            work_end=_element(payload, ids.WORK_END_INPUT)["initial_time"],
+            work_days=tuple(_values(_element(payload, ids.WORK_DAYS_INPUT)["initial_options"])),
+            gap=_element(payload, ids.GAP_THRESHOLD_INPUT)["initial_option"]["value"],
         )
         assert settings_from_form(submitted) == user_settings
 
@@ -524,7 +533,9 @@ def test_every_modal_value_reads_back() -> None:
 def test_settings_saved_message() -> None:
     payload = check_message(settings_saved_message(UserSettings()))
     assert payload["text"] == (
-        "Settings saved. Daily summary at 17:30 on Mon–Fri. Reminder after a timer runs 9 h."
+        "Settings saved. Daily summary at 17:30 on Mon–Fri. Reminder after a timer runs 9 h. "
+        "Working hours 09:00–17:30 on Mon–Fri (or your TrackingTime schedule's days); "
+        "untracked time of 15m or more is listed."
     )
     assert "`/track settings`" in all_text(payload)
 
@@ -533,7 +544,7 @@ def test_every_builder_is_tested() -> None:
     """A new builder must be added here and to the tests above."""
     tested = {
         home_view, settings_modal, settings_from_form, settings_saved_message, summary_words,
-        reminder_words,
+        reminder_words, working_words,
     }  # fmt: skip
     public = {
         function

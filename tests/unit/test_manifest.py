@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from bot.fakes.slack_requests import command_payload, message_action_payload, shortcut_payload
-from bot.slack_app import BOT_SCOPES
+from bot.slack_app import BOT_SCOPES, SCOPE_USES
 from handlers.commands import COMMANDS
-from handlers.events import EVENTS
+from handlers.events import EVENTS, SUBSCRIPTIONS
 from handlers.shortcuts import SHORTCUTS
 from tests.support.harness import AppHarness
 from tests.support.paths import PROJECT_ROOT, SLACK_REFERENCE
@@ -44,8 +44,24 @@ def test_declared_commands_are_exactly_the_handled_ones(manifest: dict[str, Any]
     assert declared == set(COMMANDS)
 
 
+# The scope each event subscription needs, from Slack's event reference
+# (https://docs.slack.dev/reference/events); events that need none are left out.
+EVENT_SCOPES = {"message.channels": "channels:history", "message.groups": "groups:history"}
+
+
 def test_declared_events_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(EVENTS)
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(SUBSCRIPTIONS)
+    assert set(SUBSCRIPTIONS.values()) == set(EVENTS)
+
+
+def test_each_event_has_its_scope_and_each_scope_a_use(manifest: dict[str, Any]) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    needed = {EVENT_SCOPES[event] for event in events if event in EVENT_SCOPES}
+    assert needed <= scopes
+    # A history scope lets the app read whole channels: only for the events that need it.
+    assert {scope for scope in scopes if scope.endswith(":history")} == needed
+    assert all(SCOPE_USES[scope] for scope in scopes)
 
 
 def test_declared_shortcuts_are_exactly_the_handled_ones(manifest: dict[str, Any]) -> None:
@@ -84,11 +100,13 @@ def test_each_declared_command_and_event_is_dispatched_by_the_app(
             command=command["command"],
         )
         assert app.slack.command(payload).status_code == 200, command
-    for event_type in manifest["settings"]["event_subscriptions"]["bot_events"]:
-        event = {"type": event_type}
-        if event_type == "tokens_revoked":
+    for subscription in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        event: dict[str, Any] = {"type": SUBSCRIPTIONS[subscription]}
+        if subscription == "tokens_revoked":
             event["tokens"] = {"oauth": [], "bot": []}
-        assert app.event(ALICE, event).status_code == 200, event_type
+        if event["type"] == "message":
+            event |= {"user": ALICE.user_id, "channel": "C0STANDUP", "text": "hi", "ts": "1.2"}
+        assert app.event(ALICE, event).status_code == 200, subscription
     for shortcut in manifest["features"].get("shortcuts", []):
         trigger_id = app.fake_slack.new_trigger_id()
         if shortcut["type"] == "global":

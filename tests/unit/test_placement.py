@@ -3,6 +3,7 @@ day with entries and a running timer, and by properties over any day (DST ones i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from bot.services.placement import (
     place,
     workday_start,
 )
-from bot.storage import Link, SlackUserKey
+from bot.storage import Link, SlackUserKey, UserSettings
 from tests.unit.test_blocks import FAST
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -73,10 +74,12 @@ def test_an_empty_past_day_starts_at_the_start_of_the_working_day(zone: tzinfo, 
     assert spot.start.tzinfo is zone and spot.end.tzinfo is zone
 
 
-def test_the_working_day_is_nine_until_users_can_set_theirs() -> None:
+def test_the_working_day_starts_when_the_user_says_nine_unless_they_change_it() -> None:
     link = Link(SlackUserKey(None, "T1", "U1"), 1, 2, "Acme", "pw")
     assert workday_start(link, YESTERDAY) == DEFAULT_WORKDAY_START == time(9)
-    spot = place(YESTERDAY, H, [], BERLIN, NOW, day_start=time(7, 30))
+    early = replace(link, settings=UserSettings(work_start=time(7, 30)))
+    assert workday_start(early, YESTERDAY) == time(7, 30)
+    spot = place(YESTERDAY, H, [], BERLIN, NOW, day_start=workday_start(early, YESTERDAY))
     assert spot is not None and wall(spot.start) == (YESTERDAY, time(7, 30))
 
 

@@ -15,6 +15,7 @@ from bot.fakes.slack_requests import (
     command_payload,
     event_payload,
     message_action_payload,
+    message_event,
     shortcut_payload,
     view_submission_payload,
 )
@@ -139,6 +140,13 @@ def test_block_suggestion_resembles_slacks_dialog_suggestion() -> None:
 )
 def test_event_envelope_keys(event: dict[str, Any], sample_name: str) -> None:
     assert_keys_within(event_payload(USER, event), sample(f"events/{sample_name}"))
+
+
+def test_a_message_event_has_only_keys_slack_sends() -> None:
+    posted = message_event(USER, "C1", "2h API review", ts="1.000200", thread_ts="1.000100")
+    assert_keys_within(event_payload(USER, posted), sample("events/MessagePayload.json"))
+    assert posted["channel_type"] == "channel"
+    assert message_event(USER, "G1", "hi")["channel_type"] == "group"
 
 
 def test_signature_matches_slacks_documented_test_vector() -> None:
