@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 import threading
@@ -29,6 +30,8 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
+
+import httpx
 
 from bench.load import Outcome, collect_replies, send_commands
 from bench.profile import Profile
@@ -108,6 +111,8 @@ def _burst(server: Server, fakes: Fakes, args: argparse.Namespace, name: str) ->
     )
     collect_replies(outcome.sent, fakes.new_replies, quiet_for=args.wait)
     cpu = cpu_seconds(server.pid) - cpu_before
+    if args.metrics and name == "this app":
+        print_metrics(server.url)
     harness = cpu_seconds(fakes.pid) + time.process_time() - harness_before
     if profile is not None:
         profile.stop()
@@ -117,6 +122,20 @@ def _burst(server: Server, fakes: Fakes, args: argparse.Namespace, name: str) ->
     first = min(s.sent for s in outcome.sent)
     last = max((s.reply.at for s in good if s.reply), default=first)
     return Run(name, outcome, last - first, rss_before, rss_mb(server.pid), peak, cpu, harness)
+
+
+METRICS_TOKEN = "burst-metrics-token-0123456789"
+
+
+def print_metrics(url: str) -> None:
+    """The app's /metrics after the burst, without the histograms' buckets."""
+    exposition = httpx.get(
+        f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10
+    ).text
+    print("/metrics after the burst (without the buckets and creation times):")
+    for line in exposition.splitlines():
+        if line.startswith("trackingtime_slack_") and not re.search(r"_(bucket|created)\b", line):
+            print(f"  {line}")
 
 
 def main() -> int:
@@ -132,6 +151,7 @@ def main() -> int:
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     parser.add_argument("--rounds", type=int, default=3, help="app and floor take turns")
     parser.add_argument("--no-floor", action="store_true", help="the app alone (no bars)")
+    parser.add_argument("--metrics", action="store_true", help="print the app's /metrics")
     parser.add_argument("--profile", type=Path, help="py-spy the app into this file (raw)")
     args = parser.parse_args()
     args.requests = args.requests or (12_000 if args.sustained else 1_000)
@@ -155,6 +175,7 @@ def main() -> int:
             "TRACKINGTIME_API_URL": fakes.trackingtime_url,
             "ENCRYPTION_KEYS": key,
             "WEB_CONCURRENCY": str(args.processes),
+            "METRICS_TOKEN": METRICS_TOKEN,
         }
         fakes.set_latency(args.latency)
         what = "sustained" if args.sustained else "burst"

@@ -14,9 +14,10 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from dotenv import find_dotenv, load_dotenv
 
@@ -122,19 +123,38 @@ def worker(args: argparse.Namespace) -> int:
         # Every message the worker sends goes over the process's one Slack session.
         session = services.slack_http.session()
         clients = team_clients_for(settings, services.installations, session)
-        worker = Worker(services, clients, *([clock] if clock else []))
+        worker = Worker(services, clients, *([clock] if clock else []), stopping=stop)
         log.info("worker started (%s)", _db_kind(settings))
         try:
             if args.once:
                 await worker.round()
             else:
-                await worker.run(stop)
+                await finish_within(worker.run(stop), stop, WORKER_STOP_SECONDS)
         finally:
             await services.aclose()
         log.info("worker stopped")
 
     asyncio.run(run())
     return 0
+
+
+# On SIGTERM the worker finishes the batch in hand and claims nothing more; past this, the round
+# is cut short and its claims are left to their leases (Heroku kills 30 s after SIGTERM).
+WORKER_STOP_SECONDS = 25.0
+
+
+async def finish_within(
+    work: Coroutine[Any, Any, None], stop: asyncio.Event, within: float
+) -> None:
+    """Run ``work``; once ``stop`` is set, give it ``within`` seconds more, then cancel it."""
+    running = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    try:
+        await asyncio.wait_for(running, within)
+    except TimeoutError:
+        log.warning("stopping with a round unfinished: its claims are left to their leases")
 
 
 def rekey(_: argparse.Namespace) -> int:

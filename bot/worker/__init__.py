@@ -85,14 +85,17 @@ class Worker:
         *,
         concurrency: int = CONCURRENCY,
         sends_per_second: float = SENDS_PER_SECOND_PER_WORKSPACE,
+        stopping: asyncio.Event | None = None,
     ):
+        """``stopping`` (set on SIGTERM): finish the batch in hand, claim nothing more."""
         self._services = services
         self._clients = team_clients(slack)
         self._clock = clock
         self._messenger = Messenger(self._clients, sends_per_second)
         slots = asyncio.Semaphore(concurrency)
-        self._summaries = Summaries(services, self._messenger, slots, concurrency)
-        self._timers = Timers(services, self._messenger, slots)
+        self._stopping = stopping
+        self._summaries = Summaries(services, self._messenger, slots, concurrency, stopping)
+        self._timers = Timers(services, self._messenger, slots, stopping)
 
     def _now(self) -> datetime:
         # In UTC: SQLite keeps instants as text without their offset.
@@ -155,6 +158,8 @@ class Worker:
         await self._services.pending.purge(now)
         claimed = await self._services.pending.claim(now, LEASE)
         for item in claimed:
+            if self._stopping is not None and self._stopping.is_set():
+                break  # the rest keep their short lease, then another worker takes them
             await self._retry(item, now)
         return len(claimed)
 

@@ -52,9 +52,12 @@ async def each_due(
     now: datetime,
     work: Callable[[Due], Awaitable[Outcome]],
     prepare: Callable[[list[Due]], Awaitable[None]] | None = None,
+    stopping: asyncio.Event | None = None,
 ) -> Tally:
     """Claim the rows due in ``column`` at ``now``, batch by batch, and do ``work`` on each
-    (after ``prepare`` on the whole batch, when given)."""
+    (after ``prepare`` on the whole batch, when given). Once ``stopping`` is set (SIGTERM), no
+    other batch is claimed; the work on the batch in hand that has not started gives its rows
+    back due at once, so the next worker takes them."""
     tally = Tally()
 
     async def guarded(due: Due) -> Outcome:
@@ -77,5 +80,5 @@ async def each_due(
         tally.rows += len(batch)
         tally.sent += sum(o.sent for o in outcomes)
         tally.asked += sum(o.asked for o in outcomes)
-        if len(batch) < BATCH:
+        if len(batch) < BATCH or (stopping is not None and stopping.is_set()):
             return tally

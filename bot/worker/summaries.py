@@ -65,9 +65,15 @@ def wanted(due: Due, day: date) -> Wanted:
 
 class Summaries:
     def __init__(
-        self, services: Services, messenger: Messenger, slots: asyncio.Semaphore, concurrency: int
+        self,
+        services: Services,
+        messenger: Messenger,
+        slots: asyncio.Semaphore,
+        concurrency: int,
+        stopping: asyncio.Event | None = None,
     ) -> None:
         self._services = services
+        self._stopping = stopping
         self._messenger = messenger
         self._slots = slots
         self._linger = LINGER if concurrency > 1 else 0.0  # alone, nobody would join
@@ -92,7 +98,12 @@ class Summaries:
             )
 
         return await each_due(
-            self._services.schedule, SUMMARY, now, lambda due: self._one(due, now, ledger), claim
+            self._services.schedule,
+            SUMMARY,
+            now,
+            lambda due: self._one(due, now, ledger),
+            claim,
+            self._stopping,
         )
 
     async def _one(self, due: Due, now: datetime, ledger: Ledger) -> Outcome:
@@ -105,6 +116,9 @@ class Summaries:
                 return Outcome(summary_next(due, now))
             return Outcome({SUMMARY: now + RETRY})  # another worker is sending it
         async with self._slots:
+            if self._stopping is not None and self._stopping.is_set():
+                await ledger.release(delivery)  # not started: due again at once, for the next
+                return Outcome({SUMMARY: now})
             try:
                 outcome = await self._deliver(due, day, now)
             except BaseException:

@@ -40,27 +40,44 @@ def is_known(due: Due, timer: RunningTimer) -> bool:
 
 
 class Timers:
-    def __init__(self, services: Services, messenger: Messenger, slots: asyncio.Semaphore) -> None:
+    def __init__(
+        self,
+        services: Services,
+        messenger: Messenger,
+        slots: asyncio.Semaphore,
+        stopping: asyncio.Event | None = None,
+    ) -> None:
         self._services = services
         self._messenger = messenger
         self._slots = slots
+        self._stopping = stopping
 
     async def remind(self, now: datetime) -> Tally:
         """The known timers whose reminder is due: asked about once, reminded if still running."""
         return await each_due(
-            self._services.schedule, REMINDER, now, lambda due: self._reminder(due, now)
+            self._services.schedule,
+            REMINDER,
+            now,
+            lambda due: self._reminder(due, now),
+            stopping=self._stopping,
         )
 
     async def check(self, now: datetime) -> Tally:
         """The slow check for timers started outside the app, for the users due one."""
         return await each_due(
-            self._services.schedule, CHECK, now, lambda due: self._check(due, now)
+            self._services.schedule,
+            CHECK,
+            now,
+            lambda due: self._check(due, now),
+            stopping=self._stopping,
         )
 
     async def _reminder(self, due: Due, now: datetime) -> Outcome:
         if not due.settings.timer_limit or due.timer_started_at is None:
             return Outcome({REMINDER: None})
         async with self._slots:
+            if self._stopping is not None and self._stopping.is_set():
+                return Outcome({REMINDER: now})  # not started: due again at once, for the next
             try:
                 link = self._services.accounts.link_of(due.row)
                 timer = await self._services.summaries.running_timer(link)
@@ -83,6 +100,8 @@ class Timers:
             offset = spread(due.key.enterprise_id or "", due.key.team_id, due.key.user_id)
             return Outcome({CHECK: timer_check_at(now, zone, days, every, offset)})
         async with self._slots:
+            if self._stopping is not None and self._stopping.is_set():
+                return Outcome({CHECK: now})  # not started: due again at once, for the next
             try:
                 link = self._services.accounts.link_of(due.row)
                 timer = await self._services.summaries.running_timer(link)

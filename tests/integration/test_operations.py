@@ -301,3 +301,31 @@ def test_sigterm_lets_a_reply_in_flight_arrive(
     [reply] = [post for post in fake_slack.responses if post.url == response_url]
     assert "Today:" in json.dumps(reply.body)
     assert "Traceback" not in output
+
+
+async def test_a_worker_round_moves_the_worker_metrics(
+    measured: AppHarness, fake_tt: FakeTrackingTime
+) -> None:
+    from bot.metrics import exposition
+    from bot.services.container import Services
+    from bot.slack_app import slack_client
+    from bot.worker import Worker
+
+    fake_tt.fail_next("unavailable", path_contains="/events/add")
+    kept = await asyncio.to_thread(measured.reply_to, ALICE, "log 30m yesterday Standup: kept")
+    assert "kept your entry" in json.dumps(kept)
+    before = exposition()[0].decode()
+    services = Services.create(measured.settings)
+    try:
+        await Worker(services, slack_client(measured.settings)).round()
+    finally:
+        await services.aclose()
+    after = exposition()[0].decode()
+
+    def moved(name: str, **labels: str) -> float:
+        return sample(after, name, **labels) - sample(before, name, **labels)
+
+    assert moved("trackingtime_slack_worker_round_seconds_count") == 1
+    assert moved("trackingtime_slack_worker_claimed_total", kind="entry") == 1
+    assert moved("trackingtime_slack_worker_sent_total", kind="entry") == 1
+    assert sample(after, "trackingtime_slack_entries_kept") == 0
