@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -39,15 +38,6 @@ from bot.trackingtime.timefmt import zone_or_utc
 log = logging.getLogger(__name__)
 
 OFF = "off"
-# A channel as Slack sends it in an escaped command: <#C0123|name>, or <#C0123> without a name.
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>")
-
-
-def digest_channel(target: str) -> str | None:
-    """The channel id in ``/track digest <target>``; ``None`` when the target is no channel
-    (Slack leaves a ``#name`` it could not resolve as plain text)."""
-    match = _CHANNEL.fullmatch(target.strip())
-    return match.group(1) if match else None
 
 
 def digest_due(settings_row: TeamSettings, now: datetime) -> date | None:

@@ -20,8 +20,8 @@ from bot.blocks.digest import (
 )
 from bot.blocks.format import truncate
 from bot.blocks.messages import failure, invalid_input
-from bot.commands import Digest
-from bot.services.digest import OFF, digest_channel
+from bot.commands import Digest, channel_ref
+from bot.services.digest import OFF
 from bot.storage.deliveries import DEFAULT_DIGEST_TIME
 from bot.trackingtime.timefmt import zone_or_utc
 from handlers.commands.request import TrackRequest
@@ -72,7 +72,7 @@ async def digest(request: TrackRequest, command: Digest) -> None:
         await request.reply(digest_off_message(was_on))
         return
 
-    channel = digest_channel(target)
+    channel = channel_ref(target)
     if channel is None:
         await request.reply(
             invalid_input(

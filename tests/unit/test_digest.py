@@ -25,10 +25,10 @@ from bot.blocks.digest import (
     digest_refused_message,
     digest_set_message,
 )
+from bot.commands import channel_ref
 from bot.services.digest import (
     MemberDay,
     TeamDay,
-    digest_channel,
     digest_due,
     member_day,
     problem_text,
@@ -163,7 +163,7 @@ def test_digest_due_is_a_local_workday_at_or_after_the_time(now: datetime, zone:
     ],
 )
 def test_digest_channel(target: str, channel: str | None) -> None:
-    assert digest_channel(target) == channel
+    assert channel_ref(target) == channel
 
 
 def test_who_is_an_admin_and_which_zone() -> None:
