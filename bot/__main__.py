@@ -64,7 +64,8 @@ def serve(_: argparse.Namespace) -> int:
         "" if processes == 1 else "es",
     )
     if processes > 1 and (settings.metrics_token or settings.metrics_port):
-        # The processes count into files there, and whichever answers /metrics sums them.
+        # The processes count into files there, and whichever answers /metrics sums them (a
+        # fresh folder for each start: counts from before it would be summed in).
         os.environ.setdefault(MULTIPROCESS_DIR, tempfile.mkdtemp(prefix="trackingtime-metrics-"))
     if settings.metrics_port:
         serve_on_port(settings.metrics_port)

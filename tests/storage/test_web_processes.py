@@ -29,6 +29,7 @@ from tests.support.postgres import isolated_postgres_url
 TEAM = "T0WEB"
 TOKEN = "xoxb-web-processes"
 SECRET = "web-processes-signing-secret"
+METRICS_TOKEN = "web-processes-metrics-token"
 USERS = [SlackUser(TEAM, f"U0WEB{n}", f"web{n}") for n in range(3)]
 
 pytestmark = pytest.mark.postgres
@@ -75,6 +76,7 @@ def served(
     env.update(
         PYTHONPATH=str(PROJECT_ROOT),
         WEB_CONCURRENCY="2",
+        METRICS_TOKEN=METRICS_TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_API_URL=fake_slack_server[1].api_url,
@@ -155,13 +157,23 @@ def test_two_web_processes_serve_one_workspace(
         asked = [c.args["user"] for c in fake_slack.calls_to("users.info")]
         return any(asked.count(user.user_id) == 2 for user in USERS)
 
+    statuses = 0
     with ThreadPoolExecutor(8) as pool:
         for _ in range(10):
             replies = list(pool.map(lambda u: send(served, fake_slack, u, "status"), USERS * 4))
+            statuses += len(replies)
             assert all("Standup" in text_of(r) and "Today:" in text_of(r) for r in replies)
             if both_served():
                 break
     assert both_served(), "one process served all 120 requests"
+    # Whichever process answers /metrics counts both processes' requests (multiprocess mode).
+    for _ in range(4):
+        exposition = httpx.get(
+            f"{served}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+        ).text
+        line = 'trackingtime_slack_slack_requests_total{kind="command:status",outcome="acked"}'
+        [counted] = [row for row in exposition.splitlines() if row.startswith(line)]
+        assert float(counted.rsplit(" ", 1)[1]) == statuses
 
     for user in USERS:
         assert "Stopped" in text_of(send(served, fake_slack, user, "stop"))
