@@ -13,8 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Insert, Update, and_, bindparam, delete, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, async_sessionmaker
 from sqlmodel import col, select
@@ -51,7 +49,12 @@ _IDENTITY_COLUMNS = [_TABLE.c[name] for name in _IDENTITY]
 
 def _insert(connection: AsyncConnection) -> Insert:
     """A new claim per row given, none where the delivery exists already; the new ones back."""
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    # Imported here: the dialect in use is loaded already, and the other would cost the process
+    # its memory for nothing.
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     return (
         insert(_TABLE)
         .values(
