@@ -17,7 +17,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration: a process is ready only on a database at it (/readyz). Kept here, not
 # read from the migrations, so that checking costs no import of Alembic; a test keeps it equal
 # to the migrations' head.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 
 
 # Pool sizes per backend. An aiosqlite connection is a thread of this process: more of them only

@@ -86,6 +86,41 @@ class LinkedAccount(SQLModel, table=True):
     active_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
     )
+    # The Slack status line (bot.services.status): off until the user turns it on and grants a
+    # user token of their own (users.profile:read/write), kept encrypted like the App Password.
+    status_enabled: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    status_show: str = Field(
+        default="task", max_length=8, sa_column_kwargs={"server_default": "task"}
+    )
+    status_emoji: str = Field(
+        default=":stopwatch:", max_length=100, sa_column_kwargs={"server_default": ":stopwatch:"}
+    )
+    status_replace: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    slack_user_token_encrypted: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
+    slack_user_refresh_token_encrypted: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
+    slack_user_token_expires_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    # The status the app set and believes is shown ("" when none): stopping clears the status
+    # only while it is still this one, so a status the user set meanwhile is never touched.
+    status_text_shown: str = Field(
+        default="", sa_column=Column(Text, nullable=False, server_default="")
+    )
+    status_emoji_shown: str = Field(
+        default="", max_length=100, sa_column_kwargs={"server_default": ""}
+    )
+    status_shown_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    # Why the status sync was turned off by the app ("" when it was not): told once, shown in
+    # the settings until the user turns it on again.
+    status_problem: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    # When the worker next brings the status in line with the running timer (UTC; NULL: never).
+    status_sync_at: datetime | None = Field(default=None, sa_column=_due_column())
 
 
 class Delivery(SQLModel, table=True):

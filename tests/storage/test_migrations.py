@@ -26,7 +26,7 @@ OUR_TABLES = {
     "standup_channels",
     "standup_offers",
 }
-HEAD = "0009"
+HEAD = "0010"
 
 
 async def upgrade(url: str) -> None:
