@@ -35,6 +35,10 @@ MOST_PROCESSES = 64
 # the budget at one call per active user per working hour.
 DEFAULT_TIMER_CHECK_MINUTES = 60
 SHORTEST_TIMER_CHECK_MINUTES = 5
+# How often the worker brings an opted-in user's Slack status in line with their TrackingTime
+# timer, while one runs and within their working hours (0: only timers the app starts and
+# stops, and TrackingTime's webhooks). At most 6 TrackingTime calls per such user per hour.
+DEFAULT_STATUS_SYNC_MINUTES = 10
 
 
 class SettingsError(Exception):
@@ -66,6 +70,10 @@ class Settings:
     metrics_port: int | None = None
     log_format: str = "text"  # or "json": one object per line (bot/logs.py)
     timer_check_minutes: int = DEFAULT_TIMER_CHECK_MINUTES
+    status_sync_minutes: int = DEFAULT_STATUS_SYNC_MINUTES
+    # Where Slack and browsers reach this app ("https://tt.example.com"): the link that asks a
+    # user for the Slack user token of the status line, and TrackingTime's webhooks, point here.
+    public_url: str = ""
 
     @property
     def oauth(self) -> bool:
@@ -192,14 +200,14 @@ def _count(name: str, raw: str, default: int, most: int) -> int:
     return int(raw)
 
 
-def _timer_check_minutes(raw: str) -> int:
+def _minutes(name: str, raw: str, zero_means: str) -> int:
     if raw.isascii() and raw.isdecimal():
         minutes = int(raw)
         if minutes == 0 or minutes >= SHORTEST_TIMER_CHECK_MINUTES:
             return minutes
     raise SettingsError(
-        f"TIMER_CHECK_MINUTES must be 0 (never look for timers started outside the app) or a "
-        f"whole number of minutes from {SHORTEST_TIMER_CHECK_MINUTES}, got {raw!r}"
+        f"{name} must be 0 ({zero_means}) or a whole number of minutes from "
+        f"{SHORTEST_TIMER_CHECK_MINUTES}, got {raw!r}"
     )
 
 
@@ -263,9 +271,19 @@ def load_settings(
         metrics_token=_metrics_token(get("METRICS_TOKEN")),
         metrics_port=_port("METRICS_PORT", get("METRICS_PORT")) if get("METRICS_PORT") else None,
         log_format=_log_format(get("LOG_FORMAT")),
-        timer_check_minutes=_timer_check_minutes(
-            get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES)
+        timer_check_minutes=_minutes(
+            "TIMER_CHECK_MINUTES",
+            get("TIMER_CHECK_MINUTES") or str(DEFAULT_TIMER_CHECK_MINUTES),
+            "never look for timers started outside the app",
         ),
+        status_sync_minutes=_minutes(
+            "STATUS_SYNC_MINUTES",
+            get("STATUS_SYNC_MINUTES") or str(DEFAULT_STATUS_SYNC_MINUTES),
+            "follow only timers started and stopped in Slack, and webhooks",
+        ),
+        public_url=_url("PUBLIC_URL", get("PUBLIC_URL"), trailing_slash=False)
+        if get("PUBLIC_URL")
+        else "",
     )
 
     slack_app = need_slack or need_socket

@@ -14,11 +14,13 @@ from bot.services.entries import EntryService
 from bot.services.home import HomeService
 from bot.services.linking import LinkingService
 from bot.services.reports import ReportService
+from bot.services.status import Availability, StatusService
 from bot.services.summaries import SummaryService
 from bot.services.timers import TimerService
 from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.slack_http import SlackHttp
+from bot.slack_profiles import SlackProfiles
 from bot.storage import AccountStore, Database
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
@@ -26,6 +28,7 @@ from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstalla
 from bot.storage.pending import PendingEntryStore
 from bot.storage.schedule import ScheduleStore
 from bot.storage.standup import StandupStore
+from bot.storage.status import StatusStore
 from bot.trackingtime import TrackingTime
 
 
@@ -55,6 +58,7 @@ class Services:
     summaries: SummaryService
     home: HomeService
     slack_http: SlackHttp
+    status: StatusService
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -67,7 +71,20 @@ class Services:
         )
         catalogue = Catalogue(trackingtime)
         reports = ReportService(trackingtime, clock)
-        timers = TimerService(trackingtime, catalogue, schedule, clock)
+        slack_http = SlackHttp()
+        status = StatusService(
+            StatusStore(database.sessions, keyring, clock),
+            SlackProfiles(
+                settings.slack_api_url,
+                slack_http.session,
+                settings.slack_client_id,
+                settings.slack_client_secret,
+            ),
+            timedelta(minutes=settings.status_sync_minutes),
+            status_availability(settings),
+            clock,
+        )
+        timers = TimerService(trackingtime, catalogue, schedule, clock, status)
         pending = PendingEntryStore(database.sessions)
         deliveries = DeliveryStore(database.sessions)
         deleted = DeletedEntryStore(database.sessions)
@@ -102,10 +119,27 @@ class Services:
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),
             home=HomeService(timers, reports, clock),
-            slack_http=SlackHttp(),
+            slack_http=slack_http,
+            status=status,
         )
 
     async def aclose(self) -> None:
+        await self.status.drain(5)
         await self.slack_http.aclose()
         await self.trackingtime.aclose()
         await self.database.dispose()
+
+
+def status_availability(settings: Settings) -> Availability:
+    """The status line needs each user's own Slack token, granted through OAuth on this app's
+    public address."""
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_CLIENT_ID", settings.slack_client_id),
+            ("SLACK_CLIENT_SECRET", settings.slack_client_secret),
+            ("PUBLIC_URL", settings.public_url),
+        )
+        if not value
+    ]
+    return Availability(" and ".join(missing))

@@ -42,6 +42,18 @@ class TimerWatch(Protocol):
     async def timer_stopped(self, link: Link, now: datetime) -> None: ...
 
 
+class StatusFollower(Protocol):
+    """The Slack status line (:class:`bot.services.status.StatusService`), told of every timer
+    the app starts or stops; it changes the status without holding up the reply."""
+
+    def follow(self, link: Link, timer: RunningTimer | None) -> None: ...
+
+
+class _NoStatus:
+    def follow(self, link: Link, timer: RunningTimer | None) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class TimerStatus:
     """What ``/track status`` shows."""
@@ -144,11 +156,13 @@ class TimerService:
         catalogue: Catalogue,
         watch: TimerWatch,
         clock: Clock = system_clock,
+        status: StatusFollower | None = None,
     ) -> None:
         self._trackingtime = trackingtime
         self._catalogue = catalogue
         self._watch = watch
         self._clock = clock
+        self._status = status or _NoStatus()
 
     async def _started(
         self, link: Link, timer: RunningTimer, previous: RunningTimer | None, now: datetime
@@ -157,6 +171,7 @@ class TimerService:
             await self._watch.timer_started(link, timer.started_at, timer.event_id, now)
         except Exception:  # the timer runs all the same; the worker's slow check will find it
             log.exception("could not record the timer started for %s", link.key.user_id)
+        self._status.follow(link, timer)
         return Started(timer, previous, now)
 
     async def _stopped(self, link: Link, now: datetime) -> None:
@@ -164,6 +179,7 @@ class TimerService:
             await self._watch.timer_stopped(link, now)
         except Exception:  # at worst, one look at TrackingTime when its reminder falls due
             log.exception("could not record the timer stopped for %s", link.key.user_id)
+        self._status.follow(link, None)
 
     def _session(self, link: Link) -> TrackingTimeSession:
         return self._trackingtime.session(link.app_password, link.account_id, link.time_zone)

@@ -129,6 +129,8 @@ class Link:
     tt_user_name: str = ""
     settings: UserSettings = UserSettings()
     reconnect_notified: bool = False
+    # The app keeps the user's Slack status in line with their timer (bot.services.status).
+    status_on: bool = False
 
 
 class AccountStore:
@@ -171,6 +173,7 @@ class AccountStore:
             tt_user_name=row.tt_user_name,
             settings=UserSettings.from_row(row),
             reconnect_notified=row.reconnect_notified,
+            status_on=bool(row.status_enabled and row.slack_user_token_encrypted),
         )
 
     async def team_links(self, enterprise_id: str | None, team_id: str) -> list[Link]:
@@ -300,6 +303,10 @@ class AccountStore:
             rows = (await session.exec(select(LinkedAccount))).all()
             for row in rows:
                 row.app_password_encrypted = self._keyring.rotate(row.app_password_encrypted)
+                # The Slack user token and its refresh token, when the user granted one.
+                for column in ("slack_user_token_encrypted", "slack_user_refresh_token_encrypted"):
+                    if secret := getattr(row, column):
+                        setattr(row, column, self._keyring.rotate(secret))
                 session.add(row)
             await session.commit()
             return len(rows)

@@ -40,7 +40,8 @@ from bot.trackingtime.timefmt import zone_or_utc
 SUMMARY = "summary_due_at"
 REMINDER = "timer_remind_at"
 CHECK = "timer_check_at"
-UserColumn = Literal["summary_due_at", "timer_remind_at", "timer_check_at"]
+STATUS = "status_sync_at"
+UserColumn = Literal["summary_due_at", "timer_remind_at", "timer_check_at", "status_sync_at"]
 DIGEST = "digest_due_at"
 
 

@@ -1,0 +1,212 @@
+"""The Slack status line: what the user is tracking, in their Slack status, when they ask for it.
+
+Rules (issue 14):
+
+- Off by default; a user turns it on and grants a user token of their own.
+- A running timer shows as the status the user chose (task and project, project only, or just
+  "Tracking time") with their emoji, expiring :data:`HOLD` ahead. While the timer runs the
+  worker moves the expiry forward, so a status is never left behind by a crashed app: at worst
+  it lapses by itself.
+- A status the user set themselves is never overwritten (unless they chose to replace it) nor
+  cleared: the app clears only the status it set, and only while it is still the one shown.
+- A dead token, a refusal or a 429 from Slack stops the sync for that user; the caller tells
+  them once why and how to turn it on again. Timers start and stop whatever Slack answers: the
+  web process changes the status in a task of its own, after the timer's reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from weakref import WeakValueDictionary
+
+from bot.schedule import spread, timer_check_at
+from bot.services.clock import Clock, system_clock
+from bot.slack_profiles import ProfileRefused, ProfileUnreachable, SlackProfiles
+from bot.storage import Link, SlackUserKey
+from bot.storage.status import Problem, StatusChoice, StatusState, StatusStore
+from bot.trackingtime import RunningTimer
+from bot.trackingtime.timefmt import zone_or_utc
+
+log = logging.getLogger(__name__)
+
+STATUS_TEXT_LIMIT = 100  # Slack's limit on status_text
+TRACKING = "Tracking time"
+HOLD = timedelta(hours=3)  # how far ahead a status set for a running timer expires
+RENEW_WITHIN = timedelta(hours=2)  # re-set it (moving the expiry) once less than this is left
+RETRY_AFTER = timedelta(minutes=5)  # Slack did not answer: look again this much later
+
+Tell = Callable[[SlackUserKey, Problem], Awaitable[None]]
+
+
+class Applied(Enum):
+    SHOWN = "shown"  # the app set (or renewed) the status
+    CLEARED = "cleared"  # the app cleared the status it had set
+    UNCHANGED = "unchanged"  # it already was as it should be
+    LEFT_ALONE = "left alone"  # the user's own status, which the app does not touch
+    OFF = "off"  # the user has no status line (off, or no token)
+    TURNED_OFF = "turned off"  # Slack refused: the sync stopped for this user
+    UNREACHABLE = "unreachable"  # Slack did not answer; tried again later
+
+
+def status_line(choice: StatusChoice, timer: RunningTimer) -> str:
+    """The status text for a running timer, within Slack's 100 characters. Notes never show."""
+    project = (timer.task.project or "").strip()
+    task = timer.task.name.strip()
+    if choice.show == "tracking":
+        text = TRACKING
+    elif choice.show == "project":
+        text = project or TRACKING
+    else:
+        text = f"{task} · {project}" if task and project else task or project or TRACKING
+    text = " ".join(text.split())
+    if len(text) > STATUS_TEXT_LIMIT:
+        text = text[: STATUS_TEXT_LIMIT - 1].rstrip() + "…"
+    return text
+
+
+def next_sync(link: Link, running: bool, every: timedelta, now: datetime) -> datetime | None:
+    """When the worker next brings the status in line: an interval on while a timer runs (to
+    see it stopped elsewhere and to move the expiry); otherwise an interval on within working
+    hours, on the user's working days (a timer started in TrackingTime overnight shows the next
+    morning, or at once when its webhook arrives). ``every`` zero: only what the app itself
+    starts and stops, and the webhooks."""
+    if not every:
+        return None
+    if running:
+        return now + every
+    key = link.key
+    offset = spread(key.enterprise_id or "", key.team_id, key.user_id)
+    zone = zone_or_utc(link.time_zone)
+    return timer_check_at(now + every, zone, link.settings.work_days, every, offset)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether this deployment can offer the status line, and if not, what the operator must
+    set (shown to users who try to turn it on)."""
+
+    missing: str = ""
+
+    @property
+    def available(self) -> bool:
+        return not self.missing
+
+
+class StatusService:
+    def __init__(
+        self,
+        store: StatusStore,
+        profiles: SlackProfiles,
+        every: timedelta,
+        availability: Availability,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._store = store
+        self._profiles = profiles
+        self.every = every
+        self.availability = availability
+        self._clock = clock
+        self._tell: Tell | None = None
+        self._running: set[asyncio.Task[None]] = set()
+        # One change at a time per user, in the order the timers changed.
+        self._locks: WeakValueDictionary[SlackUserKey, asyncio.Lock] = WeakValueDictionary()
+
+    @property
+    def store(self) -> StatusStore:
+        return self._store
+
+    def tell_with(self, tell: Tell) -> None:
+        """How a user is told the sync stopped (the web process and the worker each send it
+        with their own Slack client)."""
+        self._tell = tell
+
+    async def apply(self, state: StatusState, timer: RunningTimer | None) -> Applied:
+        """Make the user's Slack status match ``timer`` (``None``: no timer running)."""
+        if not state.active or state.token is None:
+            return Applied.OFF
+        now = self._clock()
+        key = state.key
+        try:
+            token = await self._profiles.refresh(state.token, now)
+            if token != state.token:
+                await self._store.refreshed(key, token)
+            return await self._apply(state, token.token, timer, now)
+        except ProfileRefused as refused:
+            log.warning("Slack refused the status of %s (%s): sync off", key.user_id, refused.error)
+            await self._store.turn_off(
+                key, refused.problem, forget_token=refused.problem == "revoked"
+            )
+            if self._tell is not None:
+                await self._tell(key, refused.problem)
+            return Applied.TURNED_OFF
+        except ProfileUnreachable as e:
+            log.warning("Slack did not answer about the status of %s (%s)", key.user_id, e)
+            return Applied.UNREACHABLE
+
+    async def _apply(
+        self, state: StatusState, token: str, timer: RunningTimer | None, now: datetime
+    ) -> Applied:
+        choice = state.choice
+        current = await self._profiles.get(token)
+        ours = bool(state.text_shown) and current.same(state.text_shown, state.emoji_shown)
+        if timer is None:
+            if ours:
+                await self._profiles.set(token, "", "", None)
+                await self._store.shown(state.key, "", "", None)
+                return Applied.CLEARED
+            if state.text_shown:  # the user replaced it meanwhile: it is theirs now
+                await self._store.shown(state.key, "", "", None)
+            return Applied.UNCHANGED if current.empty else Applied.LEFT_ALONE
+        if not current.empty and not ours and not choice.replace:
+            if state.text_shown:
+                await self._store.shown(state.key, "", "", None)
+            return Applied.LEFT_ALONE
+        text = status_line(choice, timer)
+        fresh = state.shown_until is not None and state.shown_until - now > RENEW_WITHIN
+        if ours and current.same(text, choice.emoji) and fresh:
+            return Applied.UNCHANGED
+        until = now + HOLD
+        await self._profiles.set(token, text, choice.emoji, until)
+        await self._store.shown(state.key, text, choice.emoji, until)
+        return Applied.SHOWN
+
+    def follow(self, link: Link, timer: RunningTimer | None) -> None:
+        """The app just started (``timer``) or stopped (``None``) the user's timer: change the
+        status in a task of its own, so the timer's reply never waits on Slack."""
+        if not link.status_on:
+            return
+        task = asyncio.get_running_loop().create_task(self._follow(link, timer))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _follow(self, link: Link, timer: RunningTimer | None) -> None:
+        lock = self._locks.get(link.key)
+        if lock is None:
+            lock = self._locks[link.key] = asyncio.Lock()
+        async with lock:
+            try:
+                state = await self._store.get(link.key)
+                if state is None:
+                    return
+                applied = await self.apply(state, timer)
+                if applied is Applied.TURNED_OFF:
+                    return
+                now = self._clock()
+                later = (
+                    now + RETRY_AFTER
+                    if applied is Applied.UNREACHABLE
+                    else next_sync(link, timer is not None, self.every, now)
+                )
+                await self._store.sync_at(link.key, later)
+            except Exception:  # the worker's next sync puts it right
+                log.exception("could not change the Slack status of %s", link.key.user_id)
+
+    async def drain(self, seconds: float) -> None:
+        """Let status changes in flight finish (on shutdown), for at most ``seconds``."""
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=seconds)
