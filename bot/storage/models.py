@@ -360,3 +360,29 @@ class StandupOffer(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
+
+
+class TrackingTimeWebhook(SQLModel, table=True):
+    """A webhook registered with TrackingTime (``/webhooks/add``) for one TrackingTime account,
+    so that a timer started or stopped there changes opted-in users' Slack status at once.
+
+    TrackingTime's payload and signature are not documented (docs/trackingtime-api.md), so the
+    app trusts neither: the unguessable ``path_token`` in the URL says which account a call is
+    about, and the call only makes those users' status due for a sync (which asks TrackingTime).
+    ``hook_id`` is NULL when TrackingTime refused to register one (``refused_at``): that account
+    is left to the poll until the refusal is old enough to try again.
+    """
+
+    __tablename__ = "trackingtime_webhooks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tt_account_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
+    path_token: str = Field(max_length=64, unique=True, index=True)
+    hook_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    secret_encrypted: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    refused_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )

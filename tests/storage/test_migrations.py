@@ -25,6 +25,7 @@ OUR_TABLES = {
     "deleted_entries",
     "standup_channels",
     "standup_offers",
+    "trackingtime_webhooks",
 }
 HEAD = "0010"
 

@@ -1,4 +1,5 @@
-"""The Slack status line: each user's choice, their Slack user token, and what the app shows.
+"""The Slack status line: each user's choice, their Slack user token, and what the app shows;
+TrackingTime webhooks registered per account.
 
 Revision ID: 0010
 Revises: 0009
@@ -51,9 +52,26 @@ def upgrade() -> None:
         for column in _columns():
             batch.add_column(column)
     op.create_index("ix_linked_accounts_status_sync_at", "linked_accounts", ["status_sync_at"])
+    op.create_table(
+        "trackingtime_webhooks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tt_account_id", sa.BigInteger(), nullable=False),
+        sa.Column("path_token", sqlmodel.AutoString(length=64), nullable=False),
+        sa.Column("hook_id", sa.BigInteger(), nullable=True),
+        sa.Column("secret_encrypted", sa.Text(), nullable=True),
+        sa.Column("refused_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("tt_account_id"),
+    )
+    op.create_index(
+        "ix_trackingtime_webhooks_path_token", "trackingtime_webhooks", ["path_token"], unique=True
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_trackingtime_webhooks_path_token", table_name="trackingtime_webhooks")
+    op.drop_table("trackingtime_webhooks")
     op.drop_index("ix_linked_accounts_status_sync_at", table_name="linked_accounts")
     with op.batch_alter_table("linked_accounts") as batch:
         for column in reversed(_columns()):
