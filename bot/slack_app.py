@@ -17,6 +17,7 @@ from bot.services.container import Services
 from bot.settings import Settings
 from bot.slack_clients import slack_client
 from bot.slack_http import PooledRespond
+from bot.status_grant import AppOAuthFlow, callback_options
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def oauth_settings(
         installation_store_bot_only=True,
         state_store=services.oauth_states,
         token_rotation_expiration_minutes=TOKEN_REFRESH_MINUTES,
+        callback_options=callback_options(),
     )
     oauth.authorize = AsyncInstallationStoreAuthorize(
         client_id=settings.slack_client_id,
@@ -71,10 +73,18 @@ def oauth_settings(
 def build_app(settings: Settings, services: Services) -> AsyncApp:
     """The Bolt app: for one workspace (``SLACK_BOT_TOKEN``) or installed with OAuth."""
     client = slack_client(settings)
+    flow = None
+    if settings.oauth:
+        flow = AppOAuthFlow(
+            client=client,
+            logger=logging.getLogger("slack_bolt"),
+            settings=oauth_settings(settings, services, client),
+            status=services.status,
+        )
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret,
         client=client,
-        oauth_settings=oauth_settings(settings, services, client) if settings.oauth else None,
+        oauth_flow=flow,
         logger=logging.getLogger("slack_bolt"),
         # Middleware for workflow functions and assistant threads, which the app has none of:
         # every request would pass through them for nothing.

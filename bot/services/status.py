@@ -28,7 +28,7 @@ from bot.schedule import spread, timer_check_at
 from bot.services.clock import Clock, system_clock
 from bot.slack_profiles import ProfileRefused, ProfileUnreachable, SlackProfiles
 from bot.storage import Link, SlackUserKey
-from bot.storage.status import Problem, StatusChoice, StatusState, StatusStore
+from bot.storage.status import Problem, StatusChoice, StatusState, StatusStore, UserToken
 from bot.trackingtime import RunningTimer
 from bot.trackingtime.timefmt import zone_or_utc
 
@@ -119,6 +119,11 @@ class StatusService:
     @property
     def store(self) -> StatusStore:
         return self._store
+
+    async def grant(self, key: SlackUserKey, token: UserToken) -> bool:
+        """The user granted their token: keep it and turn the status line on (due at once);
+        ``False`` when they have no linked account, and then nothing is kept."""
+        return await self._store.grant(key, token)
 
     def tell_with(self, tell: Tell) -> None:
         """How a user is told the sync stopped (the web process and the worker each send it
