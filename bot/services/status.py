@@ -28,7 +28,8 @@ from bot.schedule import spread, timer_check_at
 from bot.services.clock import Clock, system_clock
 from bot.slack_profiles import ProfileRefused, ProfileUnreachable, SlackProfiles
 from bot.storage import Link, SlackUserKey
-from bot.storage.status import Problem, StatusChoice, StatusState, StatusStore, UserToken
+from bot.storage.accounts import StatusChoice
+from bot.storage.status import Problem, StatusState, StatusStore, UserToken
 from bot.trackingtime import RunningTimer
 from bot.trackingtime.timefmt import zone_or_utc
 

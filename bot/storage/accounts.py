@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Literal, get_args
 
 from sqlalchemy import Row, bindparam, delete, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -101,6 +102,33 @@ class UserSettings:
         )
 
 
+StatusShow = Literal["task", "project", "tracking"]
+STATUS_SHOWS: tuple[StatusShow, ...] = get_args(StatusShow)
+DEFAULT_STATUS_EMOJI = ":stopwatch:"
+
+
+@dataclass(frozen=True)
+class StatusChoice:
+    """What the user chose for their Slack status line (bot.services.status): on or off, what
+    it shows (task and project, project only, or just "Tracking time"), the emoji, and whether
+    it may replace a status they set themselves."""
+
+    enabled: bool = False
+    show: StatusShow = "task"
+    emoji: str = DEFAULT_STATUS_EMOJI
+    replace: bool = False
+
+    @classmethod
+    def from_row(cls, row: LinkedAccount | Row) -> StatusChoice:
+        show = row.status_show if row.status_show in STATUS_SHOWS else "task"
+        return cls(
+            bool(row.status_enabled),
+            show,
+            row.status_emoji or DEFAULT_STATUS_EMOJI,
+            bool(row.status_replace),
+        )
+
+
 def _time(text: str, default: time) -> time:
     try:
         return time.fromisoformat(text)
@@ -129,8 +157,16 @@ class Link:
     tt_user_name: str = ""
     settings: UserSettings = UserSettings()
     reconnect_notified: bool = False
-    # The app keeps the user's Slack status in line with their timer (bot.services.status).
-    status_on: bool = False
+    # The Slack status line (bot.services.status): the user's choice, whether they granted the
+    # Slack user token it needs, and why the app turned it off ("" when it did not).
+    status: StatusChoice = StatusChoice()
+    status_granted: bool = False
+    status_problem: str = ""
+
+    @property
+    def status_on(self) -> bool:
+        """Whether the app keeps the user's Slack status in line with their timer."""
+        return self.status.enabled and self.status_granted
 
 
 class AccountStore:
@@ -173,7 +209,9 @@ class AccountStore:
             tt_user_name=row.tt_user_name,
             settings=UserSettings.from_row(row),
             reconnect_notified=row.reconnect_notified,
-            status_on=bool(row.status_enabled and row.slack_user_token_encrypted),
+            status=StatusChoice.from_row(row),
+            status_granted=bool(row.slack_user_token_encrypted),
+            status_problem=row.status_problem,
         )
 
     async def team_links(self, enterprise_id: str | None, team_id: str) -> list[Link]:

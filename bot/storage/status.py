@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -20,25 +20,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Keyring, UnreadableSecret
-from bot.storage.accounts import SlackUserKey
+from bot.storage.accounts import SlackUserKey, StatusChoice
 from bot.storage.models import LinkedAccount
-
-Show = Literal["task", "project", "tracking"]
-SHOWS: tuple[Show, ...] = get_args(Show)
-DEFAULT_EMOJI = ":stopwatch:"
 
 # Why the app turned the status off (LinkedAccount.status_problem).
 Problem = Literal["revoked", "refused", "rate_limited"]
-
-
-@dataclass(frozen=True)
-class StatusChoice:
-    """What the user chose in their settings."""
-
-    enabled: bool = False
-    show: Show = "task"
-    emoji: str = DEFAULT_EMOJI
-    replace: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,13 +58,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     return None if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def choice_of(row: Any) -> StatusChoice:
-    show = row.status_show if row.status_show in SHOWS else "task"
-    return StatusChoice(
-        bool(row.status_enabled), show, row.status_emoji or DEFAULT_EMOJI, bool(row.status_replace)
-    )
-
-
 class StatusStore:
     """Reads and writes the status columns of linked accounts, by user key."""
 
@@ -107,7 +86,7 @@ class StatusStore:
                 token = None
         return StatusState(
             key,
-            choice_of(row),
+            StatusChoice.from_row(row),
             token,
             row.status_text_shown,
             row.status_emoji_shown,
