@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import logging
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
@@ -27,7 +26,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.authorize_url_generator import AuthorizeUrlGenerator
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from bot.services.status import StatusService
+from bot.services.status import STATUS_GRANT, StatusService
 from bot.storage import SlackUserKey
 from bot.storage.status import UserToken
 
@@ -39,14 +38,7 @@ USER_SCOPE_USES = {
     "users.profile:write": "the status line: show what the user is tracking, and clear it",
 }
 STATUS_SCOPES = tuple(USER_SCOPE_USES)
-STATUS_GRANT = "status"  # /slack/install?grant=status
 _GRANTED = "status_granted"  # set on the request's context once the token is kept
-
-
-def status_grant_url(public_url: str, team_id: str | None) -> str:
-    """Where the status line's "Allow" button sends a user (their workspace preselected)."""
-    query = {"grant": STATUS_GRANT, **({"team": team_id} if team_id else {})}
-    return f"{public_url}/slack/install?{urlencode(query)}"
 
 
 def _is_status_grant(request: AsyncBoltRequest) -> bool:

@@ -142,4 +142,4 @@ def status_availability(settings: Settings) -> Availability:
         )
         if not value
     ]
-    return Availability(" and ".join(missing))
+    return Availability(" and ".join(missing), settings.public_url)

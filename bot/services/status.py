@@ -19,9 +19,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
+from urllib.parse import urlencode
 from weakref import WeakValueDictionary
 
 from bot.schedule import spread, timer_check_at
@@ -86,12 +87,39 @@ def next_sync(link: Link, running: bool, every: timedelta, now: datetime) -> dat
     return timer_check_at(now + every, zone, link.settings.work_days, every, offset)
 
 
+def status_grant_url(public_url: str, team_id: str | None) -> str:
+    """Where the status line's "Allow in Slack" button sends a user: Bolt's install route,
+    asking Slack for their user token alone (bot.status_grant), their workspace preselected."""
+    query = {"grant": STATUS_GRANT, **({"team": team_id} if team_id else {})}
+    return f"{public_url}/slack/install?{urlencode(query)}"
+
+
+STATUS_GRANT = "status"  # /slack/install?grant=status
+
+
+@dataclass(frozen=True)
+class StatusOffer:
+    """The status line as a user's settings and Home show it."""
+
+    choice: StatusChoice
+    granted: bool  # the user granted the Slack user token
+    problem: str  # why the app turned it off ("" when it did not)
+    grant_url: str  # where "Allow in Slack" goes ("" when this deployment cannot offer it)
+    missing: str  # what the operator must set for it ("" when nothing)
+
+    @property
+    def waiting(self) -> bool:
+        """On, but the user has not allowed it in Slack yet."""
+        return self.choice.enabled and not self.granted
+
+
 @dataclass(frozen=True)
 class Availability:
     """Whether this deployment can offer the status line, and if not, what the operator must
     set (shown to users who try to turn it on)."""
 
     missing: str = ""
+    public_url: str = ""
 
     @property
     def available(self) -> bool:
@@ -121,6 +149,27 @@ class StatusService:
     def store(self) -> StatusStore:
         return self._store
 
+    def offer(self, link: Link) -> StatusOffer:
+        availability = self.availability
+        url = ""
+        if availability.available:
+            url = status_grant_url(availability.public_url, link.key.team_id)
+        return StatusOffer(
+            link.status, link.status_granted, link.status_problem, url, availability.missing
+        )
+
+    async def choose(self, link: Link, choice: StatusChoice) -> StatusOffer:
+        """Save the user's choice. With a token, the worker brings the status in line at its
+        next round (seconds): shows the timer, or clears what the app set when turned off."""
+        await self._store.choose(link.key, choice, sync=link.status_granted)
+        granted = link.status_granted
+        return replace(
+            self.offer(link),
+            choice=choice,
+            problem="" if choice.enabled else link.status_problem,
+            granted=granted,
+        )
+
     async def grant(self, key: SlackUserKey, token: UserToken) -> bool:
         """The user granted their token: keep it and turn the status line on (due at once);
         ``False`` when they have no linked account, and then nothing is kept."""
@@ -133,8 +182,12 @@ class StatusService:
 
     async def apply(self, state: StatusState, timer: RunningTimer | None) -> Applied:
         """Make the user's Slack status match ``timer`` (``None``: no timer running)."""
-        if not state.active or state.token is None:
+        if state.token is None:
             return Applied.OFF
+        if not state.choice.enabled:  # turned off: only take back what the app set
+            if not state.text_shown:
+                return Applied.OFF
+            timer = None
         now = self._clock()
         key = state.key
         try:

@@ -106,15 +106,15 @@ class StatusStore:
             row = (await session.exec(select(LinkedAccount).where(*key._where()))).first()
         return None if row is None else self.state_of(row)
 
-    async def choose(self, key: SlackUserKey, choice: StatusChoice) -> bool:
-        """Save the user's choice; turning it on clears an earlier problem and brings the
-        status in line at once (the worker's next round, or sooner from the web process)."""
+    async def choose(self, key: SlackUserKey, choice: StatusChoice, *, sync: bool) -> bool:
+        """Save the user's choice; turning it on clears an earlier problem. ``sync`` (the user
+        has a token): the worker's next round brings the status in line with the choice."""
         values: dict[str, Any] = {
             "status_enabled": choice.enabled,
             "status_show": choice.show,
             "status_emoji": choice.emoji,
             "status_replace": choice.replace,
-            "status_sync_at": self._clock() if choice.enabled else None,
+            "status_sync_at": self._clock() if sync else None,
         }
         if choice.enabled:
             values["status_problem"] = ""
