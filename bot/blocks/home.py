@@ -26,6 +26,7 @@ from bot.blocks.message import Message
 from bot.blocks.messages import start_task_value
 from bot.blocks.parts import button, context, section
 from bot.blocks.settings import reminder_words, summary_words, working_words
+from bot.blocks.status import status_home_blocks
 from bot.services.home import HomeState
 from bot.services.timers import TimerStatus
 from bot.trackingtime import Task
@@ -167,6 +168,7 @@ def _linked(state: HomeState, zone: tzinfo) -> list[Block]:
             f"*{summary_words(settings)}*\n{reminder_words(settings)}\n{working_words(settings)}",
             accessory=button("Edit settings", ids.OPEN_SETTINGS, "settings"),
         ),
+        *(status_home_blocks(state.status_line) if state.status_line is not None else ()),
         context(
             f"Times are in your Slack time zone, {escape(str(zone))}. "
             "`/track help` lists every command."

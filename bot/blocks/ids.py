@@ -25,6 +25,11 @@ SUMMARY_INPUT = ("summary", "value")
 SUMMARY_TIME_INPUT = ("summary_time", "value")
 SUMMARY_DAYS_INPUT = ("summary_days", "value")
 TIMER_LIMIT_INPUT = ("timer_limit", "value")
+STATUS_ENABLED_INPUT = ("status_enabled", "value")
+STATUS_SHOW_INPUT = ("status_show", "value")
+STATUS_EMOJI_INPUT = ("status_emoji", "value")
+STATUS_REPLACE_INPUT = ("status_replace", "value")
+ALLOW_STATUS = "allow_status"  # link button to Slack's consent page for the status line
 
 TRACKINGTIME_APP_URL = "https://app.trackingtime.co/"
 

@@ -19,6 +19,8 @@ from bot.blocks import ids
 from bot.blocks.format import duration
 from bot.blocks.message import Message
 from bot.blocks.parts import context, section
+from bot.blocks.status import status_inputs, status_words
+from bot.services.status import StatusOffer
 from bot.storage.accounts import UserSettings
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -176,9 +178,12 @@ def _working_hours_inputs(settings: UserSettings) -> list[InputBlock]:
     ]
 
 
-def settings_modal(settings: UserSettings, metadata: str = "") -> View:
-    """The settings form. ``metadata`` comes back with the submission (the handlers keep the
-    channel to confirm in there)."""
+def settings_modal(
+    settings: UserSettings, metadata: str = "", status: StatusOffer | None = None
+) -> View:
+    """The settings form, with the Slack status line's part when ``status`` is given.
+    ``metadata`` comes back with the submission (the handlers keep the channel to confirm in
+    there)."""
     summary = Option(value=SUMMARY_ON, label="Send me a daily summary")
     day_options = [Option(value=str(day), label=name) for day, name in enumerate(FULL_DAY_NAMES)]
     chosen_days = [
@@ -239,6 +244,7 @@ def settings_modal(settings: UserSettings, metadata: str = "") -> View:
             "`/track today` look for time you did not track."
         ),
         *_working_hours_inputs(settings),
+        *(status_inputs(status) if status is not None else ()),
     ]
     return View(
         type="modal",
@@ -345,14 +351,17 @@ def settings_from_form(form: SettingsForm) -> UserSettings | dict[str, str]:
     )
 
 
-def settings_saved_message(settings: UserSettings) -> Message:
+def settings_saved_message(settings: UserSettings, status: StatusOffer | None = None) -> Message:
     """The confirmation where ``/track settings`` was typed (the Home tab shows them anyway)."""
     summary, reminder = summary_words(settings), reminder_words(settings)
     working = working_words(settings)
+    said = f"Settings saved. {summary}. {reminder}. {working}."
+    if status is not None:
+        said += f" {status_words(status)}."
     return Message(
-        text=f"Settings saved. {summary}. {reminder}. {working}.",
+        text=said,
         blocks=(
-            section(f":white_check_mark: Settings saved. {summary}. {reminder}. {working}."),
+            section(f":white_check_mark: {said}"),
             context("Change them with `/track settings` or in the app's Home tab."),
         ),
     )

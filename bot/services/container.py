@@ -118,7 +118,7 @@ class Services:
             reports=reports,
             zone_checks=ZoneChecks(),
             summaries=SummaryService(trackingtime, reports),
-            home=HomeService(timers, reports, clock),
+            home=HomeService(timers, reports, clock, status),
             slack_http=slack_http,
             status=status,
         )

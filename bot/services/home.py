@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.services.clock import Clock, local_day, system_clock
 from bot.services.reports import Period, Report, ReportService
+from bot.services.status import StatusOffer, StatusService
 from bot.services.timers import TimerService, TimerStatus
 from bot.storage import Link
 from bot.storage.accounts import UserSettings
@@ -30,15 +31,21 @@ class HomeState:
     today: Report | None = None  # today's entries and total
     error: str | None = None
     reconnect: bool = False  # connecting again would cure ``error``
+    status_line: StatusOffer | None = None  # the Slack status line's state
 
 
 class HomeService:
     def __init__(
-        self, timers: TimerService, reports: ReportService, clock: Clock = system_clock
+        self,
+        timers: TimerService,
+        reports: ReportService,
+        clock: Clock = system_clock,
+        status: StatusService | None = None,
     ) -> None:
         self._timers = timers
         self._reports = reports
         self._clock = clock
+        self._status = status
 
     async def state(self, link: Link | None) -> HomeState:
         """The user's Home; never raises for a TrackingTime failure, which becomes ``error``:
@@ -50,6 +57,7 @@ class HomeService:
             user_name=link.tt_user_name,
             workspace=link.workspace_name,
             settings=link.settings,
+            status_line=self._status.offer(link) if self._status is not None else None,
         )
         today = local_day(self._clock(), zone_or_utc(link.time_zone))
         period = Period(today, today, f"Today · {today:%a %d %b %Y}")

@@ -21,6 +21,7 @@ from handlers.actions.timers import continue_timer, create_and_start, start_task
 def register(app: AsyncApp) -> None:
     app.action(ids.OPEN_CONNECT)(open_connect)
     app.action(ids.OPEN_TRACKINGTIME)(open_trackingtime)
+    app.action(ids.ALLOW_STATUS)(open_trackingtime)  # a link button too: only acknowledged
     app.action(ids.STOP_TIMER)(stop_timer)
     app.action(ids.START_TASK_PATTERN)(start_task)
     app.action(ids.CREATE_AND_START)(create_and_start)

@@ -35,6 +35,5 @@ async def open_settings(
             return
         # In a message (a DM), confirm there; in the Home tab the refreshed Home confirms.
         channel_id = (body.get("channel") or {}).get("id") or ""
-        await client.views_open(
-            trigger_id=body["trigger_id"], view=settings_modal(link.settings, channel_id)
-        )
+        view = settings_modal(link.settings, channel_id, services(context).status.offer(link))
+        await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -17,5 +17,7 @@ async def settings(request: TrackRequest, _: SettingsCommand) -> None:
     # The channel comes back with the submission, to confirm there.
     await request.client.views_open(
         trigger_id=request.trigger_id,
-        view=settings_modal(link.settings, request.channel_id or ""),
+        view=settings_modal(
+            link.settings, request.channel_id or "", request.services.status.offer(link)
+        ),
     )

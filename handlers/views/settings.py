@@ -15,7 +15,14 @@ from bot.blocks.settings import (
     settings_from_form,
     settings_saved_message,
 )
-from bot.storage.accounts import UserSettings
+from bot.blocks.status import (
+    REPLACE_ON,
+    STATUS_ON,
+    StatusForm,
+    allow_status_message,
+    status_from_form,
+)
+from bot.storage.accounts import StatusChoice, UserSettings
 from handlers.common import reporting_failures, send_privately, services, user_key
 from handlers.home import publish_home
 from handlers.views.state import input_value
@@ -41,12 +48,33 @@ def read_form(view: dict[str, Any]) -> SettingsForm:
     )
 
 
+def read_status_form(view: dict[str, Any]) -> StatusForm:
+    values = (view.get("state") or {}).get("values") or {}
+    if ids.STATUS_SHOW_INPUT[0] not in values:  # the modal had no status fields
+        return StatusForm(present=False)
+    show = input_value(view, ids.STATUS_SHOW_INPUT).get("selected_option") or {}
+    return StatusForm(
+        present=True,
+        enabled=STATUS_ON in _chosen(view, ids.STATUS_ENABLED_INPUT),
+        show=show.get("value"),
+        emoji=input_value(view, ids.STATUS_EMOJI_INPUT).get("value"),
+        replace=REPLACE_ON in _chosen(view, ids.STATUS_REPLACE_INPUT),
+    )
+
+
 async def settings_submission(
     ack: AsyncAck, view: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     checked = settings_from_form(read_form(view))
-    if not isinstance(checked, UserSettings):
-        await ack(response_action="errors", errors=checked)
+    status_form = read_status_form(view)
+    # Checked against the defaults first, so that a wrong emoji is an error before the ack.
+    status_checked = status_from_form(status_form, StatusChoice())
+    errors = {
+        **(checked if isinstance(checked, dict) else {}),
+        **(status_checked if isinstance(status_checked, dict) else {}),
+    }
+    if errors or not isinstance(checked, UserSettings):
+        await ack(response_action="errors", errors=errors)
         return
     await ack()
     svc, key = services(context), user_key(context)
@@ -58,9 +86,16 @@ async def settings_submission(
         await send_privately(client, key.user_id, channel, message)
 
     async with reporting_failures(tell):
-        if not await svc.accounts.save_settings(key, checked):
+        link = await svc.accounts.get(key)
+        if link is None or not await svc.accounts.save_settings(key, checked):
             await tell(not_linked())
             return
+        offer = None
+        if status_form.present:
+            offer = await svc.status.choose(link, status_from_form(status_form, link.status))
         if channel:
-            await tell(settings_saved_message(checked))
+            await tell(settings_saved_message(checked, offer))
+        if offer is not None and offer.waiting and offer.grant_url:
+            # The one step left; from the Home, a message too: the button there is easy to miss.
+            await tell(allow_status_message(offer))
         await publish_home(client, svc, key)
