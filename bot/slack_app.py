@@ -14,10 +14,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.services.container import Services
+from bot.services.status import Tell
 from bot.settings import Settings
-from bot.slack_clients import slack_client
+from bot.slack_clients import slack_client, team_clients_for
 from bot.slack_http import PooledRespond
 from bot.status_grant import AppOAuthFlow, callback_options
+from bot.storage import SlackUserKey
+from bot.storage.status import Problem
+from bot.worker.messenger import Messenger, status_teller
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -111,5 +115,23 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
         log.exception("unhandled error in a %s request", body.get("type") or body.get("command"))
         return None
 
+    services.status.tell_with(_status_teller(settings, services))
     handlers.register(app)
     return app
+
+
+def _status_teller(settings: Settings, services: Services) -> Tell:
+    """The web process tells a user their status sync stopped with the workspace's bot token,
+    over the process's Slack session (made on first use, inside the running loop)."""
+    messenger: Messenger | None = None
+
+    async def tell(key: SlackUserKey, problem: Problem) -> None:
+        nonlocal messenger
+        if messenger is None:
+            clients = team_clients_for(
+                settings, services.installations, services.slack_http.session()
+            )
+            messenger = Messenger(clients, per_second=1.0)
+        await status_teller(messenger, services.status)(key, problem)
+
+    return tell

@@ -108,7 +108,15 @@ class Services:
             team_settings=TeamSettingsStore(database.sessions, clock),
             trackingtime=trackingtime,
             linking=LinkingService(
-                accounts, pending, deliveries, deleted, schedule, standup, trackingtime, clock
+                accounts,
+                pending,
+                deliveries,
+                deleted,
+                schedule,
+                standup,
+                trackingtime,
+                clock,
+                status,
             ),
             catalogue=catalogue,
             timers=timers,

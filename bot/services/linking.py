@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.clock import Clock, system_clock
+from bot.services.status import StatusService
 from bot.storage import AccountStore, Link, SlackUserKey
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore
@@ -33,7 +34,9 @@ class LinkingService:
         standup: StandupStore,
         trackingtime: TrackingTime,
         clock: Clock = system_clock,
+        status: StatusService | None = None,
     ) -> None:
+        self._status = status
         self._accounts = accounts
         self._pending = pending
         self._deliveries = deliveries
@@ -75,7 +78,10 @@ class LinkingService:
         return await self._accounts.set_workspace(key, workspace.account_id, workspace.company)
 
     async def disconnect(self, key: SlackUserKey) -> bool:
-        """Delete everything stored for the user; ``True`` when they were linked."""
+        """Delete everything stored for the user; ``True`` when they were linked. The Slack
+        status the app set for them is cleared first (their user token goes with the link)."""
+        if self._status is not None:
+            await self._status.release(key)
         await self._pending.delete_user(key)
         await self._deliveries.delete_user(key)
         await self._deleted.delete_user(key)

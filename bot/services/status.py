@@ -175,6 +175,20 @@ class StatusService:
         ``False`` when they have no linked account, and then nothing is kept."""
         return await self._store.grant(key, token)
 
+    async def release(self, key: SlackUserKey) -> None:
+        """Before the user's data is deleted (``/track disconnect``): clear the status the app
+        set, if it is still shown. Best effort: failing that, it lapses by its expiry."""
+        state = await self._store.get(key)
+        if state is None or state.token is None or not state.text_shown:
+            return
+        try:
+            token = await self._profiles.refresh(state.token, self._clock())
+            current = await self._profiles.get(token.token)
+            if current.same(state.text_shown, state.emoji_shown):
+                await self._profiles.set(token.token, "", "", None)
+        except (ProfileRefused, ProfileUnreachable) as e:
+            log.warning("could not clear the status of %s on disconnect (%s)", key.user_id, e)
+
     def tell_with(self, tell: Tell) -> None:
         """How a user is told the sync stopped (the web process and the worker each send it
         with their own Slack client)."""

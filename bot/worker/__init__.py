@@ -33,7 +33,8 @@ from bot.slack_clients import TeamClients, team_clients
 from bot.storage.pending import Claimed
 from bot.trackingtime.timefmt import zone_or_utc
 from bot.worker.digests import send_digests
-from bot.worker.messenger import Messenger
+from bot.worker.messenger import Messenger, status_teller
+from bot.worker.status import StatusSync
 from bot.worker.summaries import Summaries
 from bot.worker.timers import Timers
 
@@ -67,13 +68,17 @@ class RoundReport:
     reminders: int
     timer_checks: int
     digests: int
+    status_syncs: int  # opted-in users whose Slack status was looked at
+    status_checks: int  # of which TrackingTime was asked (the status line's budget)
     decrypted: int
     seconds: float
     summary_seconds: float  # of which sending the summaries
 
     @property
     def did_anything(self) -> bool:
-        return bool(self.kept or self.summaries or self.reminders or self.timer_checks)
+        return bool(
+            self.kept or self.summaries or self.reminders or self.timer_checks or self.status_syncs
+        )
 
 
 class Worker:
@@ -96,6 +101,8 @@ class Worker:
         self._stopping = stopping
         self._summaries = Summaries(services, self._messenger, slots, concurrency, stopping)
         self._timers = Timers(services, self._messenger, slots, stopping)
+        self._status = StatusSync(services, slots, stopping)
+        services.status.tell_with(status_teller(self._messenger, services.status))
 
     def _now(self) -> datetime:
         # In UTC: SQLite keeps instants as text without their offset.
@@ -113,6 +120,7 @@ class Worker:
         summary_seconds = time.perf_counter() - summaries_started
         reminders = await self._timers.remind(now)
         checks = await self._timers.check(now)
+        statuses = await self._status.sync(now)
         digests = await self.send_digests()
         report = RoundReport(
             kept=kept,
@@ -120,6 +128,8 @@ class Worker:
             reminders=reminders.sent + checks.sent,
             timer_checks=reminders.asked + checks.asked,
             digests=digests,
+            status_syncs=statuses.rows,
+            status_checks=statuses.asked,
             decrypted=self._services.keyring.decrypted - opened,
             seconds=time.perf_counter() - started,
             summary_seconds=summary_seconds,
@@ -127,14 +137,25 @@ class Worker:
         if report.did_anything or report.digests:
             log.info("worker round: %s", report)
         WORKER_ROUND_SECONDS.observe(report.seconds)
-        for kind, tally in (("summary", summaries), ("reminder", reminders), ("check", checks)):
+        tallies = (
+            ("summary", summaries),
+            ("reminder", reminders),
+            ("check", checks),
+            ("status", statuses),
+        )
+        for kind, tally in tallies:
             WORKER_CLAIMED.labels(kind).inc(tally.rows)
         WORKER_CLAIMED.labels("entry").inc(kept)
         WORKER_SENT.labels("summary").inc(report.summaries)
         WORKER_SENT.labels("reminder").inc(report.reminders)
         WORKER_SENT.labels("digest").inc(report.digests)
+        WORKER_SENT.labels("status").inc(statuses.sent)
         KEPT_ENTRIES.set(await self._services.pending.count())
         return report
+
+    async def sync_statuses(self) -> int:
+        """Bring the due users' Slack status in line; returns how many were looked at."""
+        return (await self._status.sync(self._now())).rows
 
     async def send_digests(self) -> int:
         """Each workspace's team digest that is due, posted once."""

@@ -8,8 +8,11 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import Message
+from bot.blocks.status import status_turned_off_message
+from bot.services.status import StatusService, Tell, status_grant_url
 from bot.slack_clients import TeamClients
 from bot.storage import SlackUserKey
+from bot.storage.status import Problem
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +50,17 @@ class Messenger:
             log.warning("could not DM %s: %s", key.user_id, error.response.get("error"))
             return False
         return True
+
+
+def status_teller(messenger: Messenger, status: StatusService) -> Tell:
+    """How a user is told that the app stopped keeping their Slack status (once: the sync is
+    off from then on, until they turn it on again)."""
+
+    async def tell(key: SlackUserKey, problem: Problem) -> None:
+        availability = status.availability
+        url = status_grant_url(availability.public_url, key.team_id)
+        await messenger.send(
+            key, status_turned_off_message(problem, url if availability.available else "")
+        )
+
+    return tell

@@ -1,4 +1,5 @@
-"""Forget a workspace's TrackingTime links when the app is uninstalled or its bot token revoked.
+"""Forget a workspace's TrackingTime links when the app is uninstalled or its bot token revoked,
+and users' Slack user tokens (the status line's) when Slack revokes those.
 
 Both events may arrive, in either order, and be retried: deleting is idempotent.
 """
@@ -28,6 +29,15 @@ async def app_uninstalled(context: AsyncBoltContext) -> None:
 
 
 async def tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
-    # Only a revoked bot token ends the app's life in the workspace; this app holds no user tokens.
-    if (event.get("tokens") or {}).get("bot"):
+    tokens = event.get("tokens") or {}
+    # A revoked bot token ends the app's life in the workspace.
+    if tokens.get("bot"):
         await _forget_workspace(context)
+        return
+    # User tokens are the status line's: those users' tokens go, and their sync stops.
+    users = [u for u in tokens.get("oauth") or () if isinstance(u, str)]
+    if users:
+        forgotten = await services(context).status.store.forget_tokens(
+            context.enterprise_id or None, context.team_id or "", users
+        )
+        log.info("Slack revoked %d user tokens in %s", forgotten, context.team_id)
