@@ -11,6 +11,7 @@ import yaml
 
 from bot.fakes.slack_requests import command_payload, message_action_payload, shortcut_payload
 from bot.slack_app import BOT_SCOPES, SCOPE_USES
+from bot.status_grant import STATUS_SCOPES, USER_SCOPE_USES
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS, SUBSCRIPTIONS
 from handlers.shortcuts import SHORTCUTS
@@ -124,3 +125,12 @@ def test_each_declared_command_and_event_is_dispatched_by_the_app(
         ALICE, "", response_url=app.fake_slack.new_response_url(), trigger_id="1.2", command="/x"
     )
     assert app.slack.command(unknown_payload).status_code == 404
+
+
+def test_user_scopes_are_exactly_the_status_lines(manifest: dict[str, Any]) -> None:
+    """The status grant asks for exactly the user scopes the manifest declares, each with a use;
+    "Add to Slack" asks for none of them."""
+    declared = set(manifest["oauth_config"]["scopes"]["user"])
+    assert declared == set(STATUS_SCOPES) == set(USER_SCOPE_USES)
+    assert all(USER_SCOPE_USES[scope] for scope in declared)
+    assert not declared & set(BOT_SCOPES)
