@@ -55,7 +55,10 @@ class StatusState:
 
 
 def _aware(moment: datetime | None) -> datetime | None:
-    return None if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+    """SQLite hands back naive datetimes; every instant stored is UTC."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class StatusStore:
