@@ -224,25 +224,29 @@ class StatusService:
     async def _apply(
         self, state: StatusState, token: str, timer: RunningTimer | None, now: datetime
     ) -> Applied:
+        """Slack is asked for the status shown only when the app may change it: with nothing of
+        its own shown and no timer, or its own still fresh, there is nothing to do."""
         choice = state.choice
+        text = status_line(choice, timer) if timer is not None else ""
+        if not text and not state.text_shown:
+            return Applied.UNCHANGED
+        fresh = state.shown_until is not None and state.shown_until - now > RENEW_WITHIN
+        if text and (text, choice.emoji) == (state.text_shown, state.emoji_shown) and fresh:
+            return Applied.UNCHANGED
         current = await self._profiles.get(token)
         ours = bool(state.text_shown) and current.same(state.text_shown, state.emoji_shown)
-        if timer is None:
+        if not text:
             if ours:
                 await self._profiles.set(token, "", "", None)
                 await self._store.shown(state.key, "", "", None)
                 return Applied.CLEARED
-            if state.text_shown:  # the user replaced it meanwhile: it is theirs now
-                await self._store.shown(state.key, "", "", None)
-            return Applied.UNCHANGED if current.empty else Applied.LEFT_ALONE
+            # The user replaced it meanwhile: it is theirs now.
+            await self._store.shown(state.key, "", "", None)
+            return Applied.LEFT_ALONE
         if not current.empty and not ours and not choice.replace:
             if state.text_shown:
                 await self._store.shown(state.key, "", "", None)
             return Applied.LEFT_ALONE
-        text = status_line(choice, timer)
-        fresh = state.shown_until is not None and state.shown_until - now > RENEW_WITHIN
-        if ours and current.same(text, choice.emoji) and fresh:
-            return Applied.UNCHANGED
         until = now + HOLD
         await self._profiles.set(token, text, choice.emoji, until)
         await self._store.shown(state.key, text, choice.emoji, until)
