@@ -8,14 +8,19 @@ What it models, in Slack's response shapes (checked against the samples in
 ``tests/reference/slack/payload-samples/json-logs/samples/api`` and the Web API OpenAPI spec):
 
 * tokens: ``Authorization: Bearer …`` or a ``token`` argument; none → ``not_authed``, unknown →
-  ``invalid_auth`` (HTTP 200, as Slack does);
+  ``invalid_auth`` (HTTP 200, as Slack does); bot tokens, and people's user tokens that act as
+  their person where Slack lets them (see :mod:`bot.fakes.slack.oauth`);
 * arguments as query string, form body or JSON body, merged; JSON-string ``blocks``, ``view``,
-  ``attachments`` and ``metadata`` are decoded, so recorded calls look the same however they came;
-* Slack's OAuth v2 install and token rotation (``oauth.v2.access``, see
+  ``attachments``, ``metadata`` and ``profile`` are decoded, so recorded calls look the same
+  however they came;
+* Slack's OAuth v2 install, user tokens and token rotation (``oauth.v2.access``, see
   :mod:`bot.fakes.slack.oauth`);
 * ``auth.test``, ``chat.postMessage``, ``chat.postEphemeral``, ``chat.update``, ``chat.delete``,
-  ``conversations.open``, ``users.info``, ``views.open``, ``views.push``, ``views.update``,
-  ``views.publish``; any other method → ``unknown_method``;
+  ``conversations.open``, ``users.info``, ``users.profile.get``, ``users.profile.set``,
+  ``views.open``, ``views.push``, ``views.update``, ``views.publish``; any other method →
+  ``unknown_method``;
+* people's Slack status (text, emoji, expiration; see :mod:`bot.fakes.slack.users`), set through
+  the API or by the person (:meth:`FakeSlack.set_status`), cleared by Slack once expired;
 * one-shot ``trigger_id`` s that expire after :attr:`FakeSlack.trigger_ttl` seconds (3 s);
 * view ids, ``hash`` optimistic locking (``hash_conflict``), Home tabs per user;
 * ``response_url`` s that take five posts, then answer HTTP 404 ``used_url``;
@@ -47,6 +52,7 @@ from bot.fakes.slack.models import (
     JSON_ARGS,
     RESPONSE_URL_MAX_POSTS,
     SECRET_ARGS,
+    FakeStatus,
     ResponsePost,
     SlackCall,
 )
@@ -57,6 +63,7 @@ __all__ = [
     "SECRET_ARGS",
     "FakeSlack",
     "FakeSlackServer",
+    "FakeStatus",
     "ResponsePost",
     "SlackCall",
 ]

@@ -38,13 +38,9 @@ class FakeSlack(Routes, Recording, OAuthMethods, ChatMethods, ViewMethods, UserM
 
     def __init__(self) -> None:
         super().__init__()
-        token_methods, self._app_methods = self._oauth_methods()
-        self._methods = {
-            **token_methods,
-            **self._chat_methods(),
-            **self._user_methods(),
-            **self._view_methods(),
-        }
+        people_methods, self._app_methods = self._oauth_methods()
+        self._people_methods = {**people_methods, **self._user_methods()}
+        self._methods = {**self._chat_methods(), **self._view_methods()}
         self.app = self._build_app()
 
     # ------------------------------------------------------------------ serving

@@ -28,9 +28,12 @@ from bot.fakes.slack.models import (
     JSON_ARGS,
     RESPONSE_URL_MAX_POSTS,
     SECRET_ARGS,
+    Access,
     ApiError,
+    Caller,
     Forced,
     Hook,
+    PersonMethod,
     Reply,
     ResponsePost,
     SlackCall,
@@ -185,31 +188,35 @@ class Routes(SlackState):
         if app_handler is not None:
             return self._answer(lambda: app_handler(args, basic))
         handler = self._methods.get(method)
-        if handler is None:
+        person = self._people_methods.get(method)
+        if handler is None and person is None:
             return Reply({"ok": False, "error": "unknown_method", "req_method": method})
         if not token:
             return Reply({"ok": False, "error": "not_authed"})
-        deadline = self._token_deadlines.get(token)
-        if deadline is not None and time.monotonic() >= deadline:
-            self._expire(token)
-        if token in self._expired_tokens:
-            return Reply({"ok": False, "error": "token_expired"})
-        team = self._teams_by_token.get(token)
-        if team is None:
-            return Reply({"ok": False, "error": "invalid_auth"})
+        access = self._live_access(token)
+        if access is None:
+            ended = self._ended_tokens.get(token)
+            return Reply({"ok": False, "error": ended[1] if ended else "invalid_auth"})
+        refusal = _refusal(person, access)
+        if refusal is not None:
+            return Reply(refusal)
+        team = self._teams[access.team_id]
         retry_after = self._rate_limited(team.team_id, method)
         if retry_after is not None:
             return Reply(
                 {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(retry_after)}
             )
-        return self._answer(lambda: handler(team, args))
+        if person is None:
+            return self._answer(lambda: handler(team, args))
+        caller = Caller(team, access, token)
+        return self._answer(lambda: person.handler(caller, args))
 
     def _answer(self, run: Callable[[], dict[str, Any]]) -> Reply:
         """Run a method handler: its result is ``ok: true``, its ``ApiError`` Slack's error."""
         try:
             return Reply({"ok": True, **run()})
         except ApiError as e:
-            body: dict[str, Any] = {"ok": False, "error": e.error}
+            body: dict[str, Any] = {"ok": False, "error": e.error, **e.fields}
             if e.messages:
                 body["response_metadata"] = {"messages": e.messages}
             return Reply(body)
@@ -227,6 +234,27 @@ class Routes(SlackState):
             return max(1, math.ceil(window[0] + self.rate_limit_window - now))
         window.append(now)
         return None
+
+
+def _refusal(person: PersonMethod | None, access: Access) -> dict[str, Any] | None:
+    """Slack's answer when a token of this kind may not call the method (``None``: it may).
+
+    The fake acts as a person only in the methods that take a :class:`PersonMethod`; elsewhere a
+    user token answers ``not_allowed_token_type`` (Slack would act as the person there, given the
+    scope).
+    """
+    if person is None:
+        return {"ok": False, "error": "not_allowed_token_type"} if access.is_user else None
+    if not access.is_user:
+        return None if person.bot_too else {"ok": False, "error": "not_allowed_token_type"}
+    if person.user_scope and person.user_scope not in access.scope.split(","):
+        return {
+            "ok": False,
+            "error": "missing_scope",
+            "needed": person.user_scope,
+            "provided": access.scope,
+        }
+    return None
 
 
 def _bearer(header: str | None) -> str | None:

@@ -20,14 +20,18 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from bot.fakes.slack.models import (
+    BOT_SCOPES,
+    Access,
     AppHandler,
     Forced,
     Grant,
     Handler,
     Hook,
+    PersonMethod,
     ResponsePost,
     SlackCall,
     Team,
@@ -44,8 +48,10 @@ class SlackState:
         self._changed = threading.Condition(self._lock)
         self._seq = 0
         self._last_ts = 0.0
-        #: Web API methods by name, filled by :class:`FakeSlack` from each area's table.
+        #: Web API methods by name, filled by :class:`FakeSlack` from each area's tables: those
+        #: only the bot token may call, and those a person's user token may call too.
         self._methods: dict[str, Handler] = {}
+        self._people_methods: dict[str, PersonMethod] = {}
         #: Methods the app calls with its client credentials instead of a token.
         self._app_methods: dict[str, AppHandler] = {}
         self.url: str | None = None
@@ -63,7 +69,8 @@ class SlackState:
 
     def _reset_state(self) -> None:
         self._teams: dict[str, Team] = {}
-        self._teams_by_token: dict[str, Team] = {}
+        #: Live access tokens (bot and user) -> whom they belong to.
+        self._tokens: dict[str, Access] = {}
         self._users: dict[tuple[str, str], User] = {}
         self._dms: dict[tuple[str, str], str] = {}  # (team, user) -> D… id
         self._mpims: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -75,8 +82,9 @@ class SlackState:
         self._rate_windows: dict[tuple[str, str], deque[float]] = {}
         self._app_credentials: tuple[str, str] | None = None
         self._grants: dict[str, Grant] = {}  # code -> grant
-        self._refresh_tokens: dict[str, str] = {}  # live refresh token -> team id
-        self._expired_tokens: dict[str, str] = {}  # access token -> team id
+        self._refresh_tokens: dict[str, Access] = {}  # live refresh token -> whose
+        #: Ended access tokens -> whose, and the error they answer now.
+        self._ended_tokens: dict[str, tuple[Access, str]] = {}
         self._token_deadlines: dict[str, float] = {}  # rotating access token -> monotonic expiry
 
         self.calls: list[SlackCall] = []
@@ -113,7 +121,6 @@ class SlackState:
         n = len(self._teams) + 1
         team = Team(
             team_id=team_id,
-            bot_token=bot_token or "",
             name=name,
             enterprise_id=enterprise_id,
             bot_user_id=bot_user_id,
@@ -122,7 +129,7 @@ class SlackState:
         )
         self._teams[team_id] = team
         if bot_token is not None:
-            self._teams_by_token[bot_token] = team
+            self._tokens[bot_token] = Access(team_id, None, BOT_SCOPES)
         self._users[(team_id, bot_user_id)] = User(
             team_id,
             bot_user_id,
@@ -147,19 +154,39 @@ class SlackState:
     def _new_hash(self) -> str:
         return f"{int(time.time())}.{secrets.token_hex(4)}"
 
+    def _live_access(self, token: str) -> Access | None:
+        """Whom the live access ``token`` belongs to (``None``: unknown or ended); a rotating
+        token past its deadline expires here, as Slack's do on their own."""
+        deadline = self._token_deadlines.get(token)
+        if deadline is not None and time.monotonic() >= deadline:
+            self._expire(token)
+        return self._tokens.get(token)
+
+    def _live_token(self, team_id: str, user_id: str | None) -> str | None:
+        """The live access token of the team's bot (``user_id`` ``None``) or of one person."""
+        token = next(
+            (t for t, a in self._tokens.items() if (a.team_id, a.user_id) == (team_id, user_id)),
+            None,
+        )
+        return token if token is not None and self._live_access(token) is not None else None
+
     def _expire(self, token: str) -> None:
         """The live access ``token`` answers ``token_expired`` from now on."""
-        team = self._teams_by_token.pop(token)
         self._token_deadlines.pop(token, None)
-        self._expired_tokens[token] = team.team_id
+        self._ended_tokens[token] = (self._tokens.pop(token), "token_expired")
 
-    def _forget_tokens(self, team_id: str) -> None:
-        """End every access and refresh token of ``team_id``; they answer as unknown ones."""
-        for tokens in (self._teams_by_token, self._expired_tokens, self._refresh_tokens):
-            for token in [t for t, v in tokens.items() if team_id_of(v) == team_id]:
-                del tokens[token]
-                self._token_deadlines.pop(token, None)
-
-
-def team_id_of(value: Team | str) -> str:
-    return value.team_id if isinstance(value, Team) else value
+    def _end_tokens(self, belongs: Callable[[Access], bool], error: str | None) -> None:
+        """End every access and refresh token that ``belongs``: its access tokens answer
+        ``error`` from now on (``None``: as unknown ones, ``invalid_auth``), its refresh tokens
+        ``invalid_refresh_token``."""
+        ended = {t: a for t, a in self._tokens.items() if belongs(a)}
+        ended.update({t: a for t, (a, _) in self._ended_tokens.items() if belongs(a)})
+        for token, access in ended.items():
+            self._tokens.pop(token, None)
+            self._token_deadlines.pop(token, None)
+            if error is None:
+                self._ended_tokens.pop(token, None)
+            else:
+                self._ended_tokens[token] = (access, error)
+        for token in [t for t, a in self._refresh_tokens.items() if belongs(a)]:
+            del self._refresh_tokens[token]
