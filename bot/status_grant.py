@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
@@ -80,11 +80,11 @@ class AppOAuthFlow(AsyncOAuthFlow):
         key = SlackUserKey(
             installation.enterprise_id, installation.team_id or "", installation.user_id
         )
-        expires_in = installation.user_token_expires_in
+        expires_at = installation.user_token_expires_at  # a Unix time, with rotation only
         token = UserToken(
             installation.user_token,
             installation.user_refresh_token,
-            datetime.now(UTC) + timedelta(seconds=expires_in) if expires_in else None,
+            datetime.fromtimestamp(expires_at, UTC) if expires_at else None,
         )
         request.context[_GRANTED] = await self._status.grant(key, token)
 

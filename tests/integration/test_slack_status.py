@@ -186,8 +186,8 @@ def test_grant_then_start_and_stop_set_and_clear_the_status(
     )
     assert token.startswith("gAAAA") and enabled  # encrypted at rest, and on
 
-    app.reply_to(ALICE, "start design review website")
-    wait_for_status(app, ALICE, ("Design review · Website", ":stopwatch:"))
+    app.reply_to(ALICE, "start log in page")
+    wait_for_status(app, ALICE, ("Log in page · Website", ":stopwatch:"))
     expiration = fake_slack.status_of(TEAM_ID, ALICE.user_id).expiration
     hours = (expiration - datetime.now(UTC).timestamp()) / 3600
     assert 2.9 < hours <= 3.0  # lapses by itself should the app die
@@ -358,7 +358,7 @@ def test_isolation_between_users_and_workspaces(
     connect(app, GLOBEX_ALICE, "globex-password-01")
 
     app.reply_to(BOB, "start standup")
-    app.reply_to(GLOBEX_ALICE, "start design review website")
+    app.reply_to(GLOBEX_ALICE, "start log in page")
     app.reply_to(ALICE, "start development")
     wait_for_status(app, ALICE, ("Development · Website", ":stopwatch:"))
     assert status(app, BOB) == ("", "")
@@ -370,7 +370,11 @@ def test_isolation_between_users_and_workspaces(
     bob_link = f"{PUBLIC_URL}/slack/install?grant=status&team={TEAM_ID}"
     done = grant(app, BOB, bob_link)
     assert "now shows" in done.text
-    rows = dict(app.rows("select slack_user_id, status_enabled from linked_accounts"))
+    rows = dict(
+        app.rows(
+            f"select slack_user_id, status_enabled from linked_accounts where team_id = '{TEAM_ID}'"
+        )
+    )
     assert rows[BOB.user_id] and rows[ALICE.user_id]
 
 
