@@ -38,7 +38,10 @@ from bot.storage import Link, SlackUserKey, UserSettings, upgrade_schema
 from bot.storage.status import UserToken
 from bot.worker import Worker
 
-MONDAY = datetime(2026, 11, 30, tzinfo=UTC)
+# The next Monday (UTC): Slack (the fake too) lets a status lapse at its expiry by the real
+# clock, so the simulated day must not lie in the past.
+_TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+MONDAY = _TODAY + timedelta(days=7 - _TODAY.weekday())
 ROUND = timedelta(minutes=5)
 ZONES = (
     "Europe/Berlin",
@@ -78,7 +81,8 @@ async def seed(
         fake_slack.add_user(TEAM, user, f"User {n}", tz=zone)
         tt_user = fake_tt.add_user(f"u{n}@bench.test", password, "User", str(n), [account])
         if running_every and n % running_every == 0:
-            fake_tt.start_timer(account, tt_user, task, "2026-11-29 20:00:00", "GMT+00:00")
+            started = (MONDAY - timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+            fake_tt.start_timer(account, tt_user, task, started, "GMT+00:00")
             running += 1
         key = SlackUserKey(None, TEAM, user)
         await services.accounts.save(
@@ -116,7 +120,7 @@ async def run(args: argparse.Namespace) -> int:
             },
             need_encryption=True,
         )
-        upgrade_schema(settings.database_url)
+        await asyncio.to_thread(upgrade_schema, settings.database_url)
         clock = Clock(MONDAY - timedelta(days=1))
         services = Services.create(settings, clock)
         try:
