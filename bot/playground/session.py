@@ -390,6 +390,8 @@ class Session:
             self._open_modal(view, keep_values=item.method == "views.update")
         elif item.method == "views.publish":
             self.console.print(view_panel(self.screen, item.reply.get("view") or {}))
+        elif item.method == "users.profile.set":
+            self.console.print(status_line_change(item.args.get("profile")))
         return True
 
     def _open_modal(self, view: dict[str, Any], keep_values: bool = False) -> None:
@@ -423,6 +425,15 @@ class Session:
             (v for v in fake.home_views.values() if v.get("id") == view_id), None
         )
         return view or (self.modal or {"id": view_id})
+
+
+def status_line_change(profile: Any) -> str:
+    """What colleagues now see next to the user's name, after the app set their status."""
+    fields = profile if isinstance(profile, dict) else {}
+    text, emoji = str(fields.get("status_text") or ""), str(fields.get("status_emoji") or "")
+    if not text and not emoji:
+        return "[dim]Slack status cleared[/dim]"
+    return f"[dim]Slack status now:[/dim] {escape(emoji)} [bold]{escape(text)}[/bold]"
 
 
 def _settle(counts: Callable[[], tuple[int, ...]]) -> None:

@@ -63,6 +63,10 @@ click 1
     assert "Stopped Design review · Website redesign: <1m tracked" in out
     assert "/track start <task> [in <project>] [: notes]" in out  # entities shown as < >
     assert "only visible to you" in out
+    # Dana has the Slack status line on: colleagues saw the timer come and go.
+    assert out.index("Slack status now: ⏱ Design review · Website redesign") < out.index(
+        "Slack status cleared"
+    )
 
 
 def test_unlinked_user_connects_through_the_modal(tmp_path: Path) -> None:
