@@ -89,7 +89,9 @@ def _link(page: str) -> str:
     return page[start : page.index('"', start)].replace("&amp;", "&")
 
 
-def grant(app: AppHarness, user: SlackUser, url: str) -> httpx.Response:
+def grant(
+    app: AppHarness, user: SlackUser, url: str, *, rotate_tokens: bool = False
+) -> httpx.Response:
     """What the user does after Allow in Slack: Slack's consent page, then back to the app."""
     path = url.removeprefix(PUBLIC_URL)
     with httpx.Client(base_url=app.server.url) as browser:
@@ -99,7 +101,11 @@ def grant(app: AppHarness, user: SlackUser, url: str) -> httpx.Response:
         assert query["user_scope"] == [STATUS_SCOPES] and not query.get("scope", [""])[0]
         assert query["team"] == [user.team_id]
         code = app.fake_slack.approve_install(
-            user.team_id, user.user_id, scopes="", user_scopes=STATUS_SCOPES
+            user.team_id,
+            user.user_id,
+            scopes="",
+            user_scopes=STATUS_SCOPES,
+            rotate_tokens=rotate_tokens,
         )
         cookie = start.headers["set-cookie"].split(";", 1)[0]
         return browser.get(
@@ -136,17 +142,19 @@ def save_settings(app: AppHarness, user: SlackUser, **choice: Any) -> None:
     assert app.command(user, "settings")[0].status_code == 200
     opened = app.fake_slack.wait_for_calls("views.open", before + 1)[-1]
     modal = app.fake_slack.views[opened.reply["view"]["id"]]
+    homes = len(app.published_homes(user))
     assert app.submit(user, modal, status_values(**choice)).status_code == 200
+    app.wait_for_home(user, homes + 1)  # the submission's work is done once the Home shows it
 
 
-def opt_in(app: AppHarness, user: SlackUser, **choice: Any) -> None:
+def opt_in(app: AppHarness, user: SlackUser, *, rotate_tokens: bool = False, **choice: Any) -> None:
     """Turn the status line on in /track settings, then allow it in Slack."""
     posts = len(app.fake_slack.calls_to("chat.postEphemeral"))
     save_settings(app, user, on=True, **choice)
     calls = app.fake_slack.wait_for_calls("chat.postEphemeral", posts + 2)
     allow = next(c for c in calls[posts:] if "One step left" in str(c.args.get("blocks")))
     url = str(allow.args["blocks"]).split("'url': '", 1)[1].split("'", 1)[0]
-    done = grant(app, user, url)
+    done = grant(app, user, url, rotate_tokens=rotate_tokens)
     assert done.status_code == 200 and "now shows what you track" in done.text
 
 
@@ -395,3 +403,43 @@ def test_without_oauth_the_settings_say_what_the_operator_must_set(app: AppHarne
     text = str(modal["blocks"])
     assert "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET and PUBLIC_URL" in text
     assert ids.STATUS_ENABLED_INPUT[0] not in text
+
+
+def test_a_rotating_user_token_is_refreshed_before_it_is_used(
+    status_app: AppHarness, fake_slack: FakeSlack
+) -> None:
+    app = status_app
+    fake_slack.token_ttl = 300  # five minutes: inside the app's ten-minute margin
+    opt_in(app, ALICE, rotate_tokens=True)
+    granted = fake_slack.user_token_of(TEAM_ID, ALICE.user_id)
+    [(stored,)] = app.rows("select slack_user_token_encrypted from linked_accounts")
+    app.reply_to(ALICE, "start standup")
+    wait_for_status(app, ALICE, ("Standup · Internal", ":stopwatch:"))
+    refreshed = fake_slack.user_token_of(TEAM_ID, ALICE.user_id)
+    assert refreshed != granted and refreshed is not None
+    refreshes = [c for c in fake_slack.calls_to("oauth.v2.access") if c.args.get("grant_type")]
+    assert [c.args["grant_type"] for c in refreshes] == ["refresh_token"]
+    [(now_stored,)] = app.rows("select slack_user_token_encrypted from linked_accounts")
+    assert now_stored != stored and now_stored.startswith("gAAAA")
+    assert {c.token for c in fake_slack.calls_to("users.profile.set")} == {refreshed}
+
+
+def test_continue_from_the_home_sets_it_and_uninstall_deletes_the_token(
+    status_app: AppHarness, fake_slack: FakeSlack
+) -> None:
+    app = status_app
+    opt_in(app, ALICE)
+    app.reply_to(ALICE, "start standup")
+    app.reply_to(ALICE, "stop")
+    wait_for_status(app, ALICE, ("", ""))
+    homes = len(app.published_homes(ALICE))
+    assert app.home(ALICE).status_code == 200
+    view = app.wait_for_home(ALICE, homes + 1)
+    assert app.click_in_home(ALICE, view, ids.CONTINUE_TIMER).status_code == 200
+    wait_for_status(app, ALICE, ("Standup · Internal", ":stopwatch:"))
+
+    assert app.event(ALICE, {"type": "app_uninstalled"}).status_code == 200
+    deadline = time.monotonic() + 5
+    while app.rows("select count(*) from linked_accounts") != [(0,)]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
