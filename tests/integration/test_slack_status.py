@@ -306,18 +306,32 @@ def test_a_revoked_token_turns_the_sync_off_with_one_message(
     assert len(fake_slack.calls_to("chat.postMessage")) == dms + 1  # told once
 
 
-def test_a_429_turns_the_sync_off_and_the_timer_still_starts(
-    status_app: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime, seeded: Seeded
+@pytest.mark.parametrize(
+    ("error", "problem", "said"),
+    [
+        ("ratelimited", "rate_limited", "slow down"),
+        ("profile_set_failed", "refused", "Slack refused a status"),
+    ],
+)
+def test_a_429_or_a_refusal_turns_the_sync_off_and_the_timer_still_starts(
+    status_app: AppHarness,
+    fake_slack: FakeSlack,
+    fake_tt: FakeTrackingTime,
+    seeded: Seeded,
+    error: str,
+    problem: str,
+    said: str,
 ) -> None:
     app = status_app
     opt_in(app, ALICE)
-    fake_slack.fail_next("users.profile.set", "ratelimited", retry_after=30)
+    fake_slack.fail_next("users.profile.set", error, retry_after=30)
     assert "Started" in str(app.reply_to(ALICE, "start standup"))
     posted = fake_slack.wait_for_calls("chat.postMessage")[-1]
-    assert "slow down" in posted.args["text"]
-    assert app.rows("select status_enabled, status_problem from linked_accounts")[0][1] == (
-        "rate_limited"
+    assert said in posted.args["text"] and "/track settings" in posted.args["text"]
+    [(enabled, stored, token)] = app.rows(
+        "select status_enabled, status_problem, slack_user_token_encrypted from linked_accounts"
     )
+    assert (bool(enabled), stored) == (False, problem) and token  # kept: turning on is one tick
     assert fake_tt.running_task(seeded.account_id, seeded.alice_tt_id) is not None
 
 
