@@ -162,13 +162,8 @@ class StatusService:
         """Save the user's choice. With a token, the worker brings the status in line at its
         next round (seconds): shows the timer, or clears what the app set when turned off."""
         await self._store.choose(link.key, choice, sync=link.status_granted)
-        granted = link.status_granted
-        return replace(
-            self.offer(link),
-            choice=choice,
-            problem="" if choice.enabled else link.status_problem,
-            granted=granted,
-        )
+        problem = "" if choice.enabled else link.status_problem
+        return replace(self.offer(link), choice=choice, problem=problem)
 
     async def grant(self, key: SlackUserKey, token: UserToken) -> bool:
         """The user granted their token: keep it and turn the status line on (due at once);
