@@ -12,10 +12,11 @@ client can be tested, benchmarked and played with locally:
   user's default (first) account: ``teams``, ``users``, ``customers``, ``projects``, ``tasks``,
   ``tasks/{id}``, ``tasks/track/{id}``, ``tasks/track`` (by name), ``tasks/stop/{id}``,
   ``users/{uid}/tasks/tracking``, ``events``, ``events/{id}``, ``events/add``,
-  ``events/update/{id}`` (also ``events/{id}/update``, the official n8n node's form) and
-  ``events/delete/{id}``.
+  ``events/update/{id}`` (also ``events/{id}/update``, the official n8n node's form),
+  ``events/delete/{id}``, ``webhooks``, ``webhooks/add`` and ``webhooks/delete/{id}`` (also
+  ``webhooks/{id}/delete``, the n8n node's form).
 * Workspaces (accounts), users with App Passwords, customers, projects, tasks, time entries
-  (events) and running timers (an event whose ``end`` is null).
+  (events), running timers (an event whose ``end`` is null) and webhooks, which it posts to.
 
 Wire quirks reproduced on purpose
 =================================
@@ -90,6 +91,16 @@ Choices where the real API is unknown (the client must not depend on them)
   ``roles=``). Any member may read any other member's timer and events; only ``ADMIN`` and
   ``MANAGER`` may add (``user_id``), update or delete another member's entries (else status
   403; a ``user_id`` that is not a member is status 404).
+* **Webhooks** (``routes/webhooks.py``, ``hooks.py``): ``webhooks/add`` takes ``url``,
+  ``events`` (``event.created``, ``event.updated``, and ``event.deleted``, a name the fake
+  assumes) and ``grouped=false`` (``true`` is status 400: not modelled), and answers ``id`` and
+  ``secret``, as the official n8n trigger reads them. Any member may manage them unless
+  :meth:`FakeTrackingTime.refuse_webhooks` makes that account answer status 403. Every change
+  to an entry (a timer started or stopped, an entry added, changed or deleted, seeded ones
+  included) is posted to the account's webhooks that asked for it as JSON
+  ``{"event": <name>, "data": <the event object>}``, unsigned, in the background after the
+  change: the API's answer never waits, a failed post is not retried, and each post is
+  recorded (:meth:`FakeTrackingTime.webhook_deliveries`). The real payload is undocumented.
 * Injected ``rate_limit`` and the per-second limiter (keyed by the ``Authorization`` header,
   counting only the requests it lets through) answer HTTP 429 with an envelope status 429 and no
   ``Retry-After`` header: none is documented for the real API.
@@ -97,8 +108,8 @@ Choices where the real API is unknown (the client must not depend on them)
   authentication (HTTP 401), account membership (status 403), routing (status 404),
   parameter validation (status 400).
 * Ids come from separate ranges (accounts 1001+, users 2001+, customers 3001+, projects 4001+,
-  tasks 5001+, events 900001+) so that a mixed-up id never silently hits another object, and
-  they keep increasing across :meth:`FakeTrackingTime.reset`.
+  tasks 5001+, webhooks 6001+, events 900001+) so that a mixed-up id never silently hits
+  another object, and they keep increasing across :meth:`FakeTrackingTime.reset`.
 
 Using it
 ========
@@ -122,8 +133,15 @@ failure switches) and ``fake`` (:class:`FakeTrackingTime`, the control API).
 """
 
 from bot.fakes.trackingtime.fake import FakeTrackingTime
+from bot.fakes.trackingtime.hooks import WebhookDelivery
 from bot.fakes.trackingtime.model import RecordedRequest
 from bot.fakes.trackingtime.server import FakeTrackingTimeServer
 from bot.fakes.trackingtime.wire import FAILURE_KINDS
 
-__all__ = ["FAILURE_KINDS", "FakeTrackingTime", "FakeTrackingTimeServer", "RecordedRequest"]
+__all__ = [
+    "FAILURE_KINDS",
+    "FakeTrackingTime",
+    "FakeTrackingTimeServer",
+    "RecordedRequest",
+    "WebhookDelivery",
+]

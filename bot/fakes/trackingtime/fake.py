@@ -1,5 +1,8 @@
 """:class:`FakeTrackingTime`: the fake's control API, for tests, benchmarks and the playground:
-seeding workspaces, reading them back in wire format, and resetting."""
+seeding workspaces, reading them back in wire format, and resetting.
+Seeding a time entry or a timer announces it to the account's webhooks as the API would
+(``event.created``): that is how a test has TrackingTime itself start a timer the app did not.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fakes.trackingtime.hooks import CREATED, WebhookDelivery, announce, hook_json
 from bot.fakes.trackingtime.model import Account, Customer, User, full_schedule
 from bot.fakes.trackingtime.render import event_json, project_json, project_totals, task_json
 from bot.fakes.trackingtime.server import FakeApi, FakeTrackingTimeServer
@@ -164,7 +168,9 @@ class FakeTrackingTime(FakeApi):
             except ApiError as exc:
                 state.discard_event(event)
                 raise ValueError(exc.message) from None
-            return event.id
+            announce(state, CREATED, event)
+        self._send_announcements()
+        return event.id
 
     def start_timer(
         self, account_id: int, user_id: int, task_id: int, start: str, timezone: str
@@ -180,7 +186,9 @@ class FakeTrackingTime(FakeApi):
                 raise ValueError(f"user {user_id} is already tracking in account {account_id}")
             event = state.create_event(account_id, user_id, task.id, start_local, tz, offset, "")
             state.running[(account_id, user_id)] = event.id
-            return event.id
+            announce(state, CREATED, event)
+        self._send_announcements()
+        return event.id
 
     # ---- read helpers (wire format, for assertions) -------------------------------------------
 
@@ -227,3 +235,32 @@ class FakeTrackingTime(FakeApi):
                 for p in state.projects.values()
                 if p.account_id == account_id
             ]
+
+    # ---- webhooks ------------------------------------------------------------------------------
+
+    def refuse_webhooks(self, account_id: int, refuse: bool = True) -> None:
+        """Make the account's webhook routes answer status 403, as TrackingTime would for a user
+        (or plan) without the right to manage webhooks; ``refuse=False`` allows them again."""
+        with self._lock:
+            self._state.account(account_id)
+            if refuse:
+                self._state.hooks_refused.add(account_id)
+            else:
+                self._state.hooks_refused.discard(account_id)
+
+    def webhooks(self, account_id: int | None = None) -> list[dict[str, Any]]:
+        """The registered webhooks (of one account), oldest first, as the API shows them."""
+        with self._lock:
+            return [
+                hook_json(hook)
+                for hook in self._state.hooks.values()
+                if account_id is None or hook.account_id == account_id
+            ]
+
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook post made since the last reset, finished ones only, in order."""
+        return self._hooks.deliveries()
+
+    def wait_for_deliveries(self, count: int = 1, timeout: float = 5.0) -> list[WebhookDelivery]:
+        """The webhook posts once ``count`` have finished (AssertionError after ``timeout``)."""
+        return self._hooks.wait(count, timeout)

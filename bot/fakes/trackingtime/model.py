@@ -118,6 +118,18 @@ class Event:
 
 
 @dataclass
+class Webhook:
+    """A URL TrackingTime posts an account's entry changes to (``webhooks/add``)."""
+
+    id: int
+    account_id: int
+    url: str
+    events: tuple[str, ...]  # the changes it asked for: ``event.created``, ``event.updated``…
+    secret: str
+    created_at: str
+
+
+@dataclass
 class Ctx:
     """One authenticated request: who asks, in which account, with which parameters."""
 

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.fakes.server import BackgroundServer
+from bot.fakes.trackingtime.hooks import HookSender
 from bot.fakes.trackingtime.model import RecordedRequest, User
 from bot.fakes.trackingtime.routes import route
 from bot.fakes.trackingtime.state import State
@@ -118,6 +119,7 @@ class FakeApi:
         self._failures: list[_Failure] = []
         self._hang_generation = 0
         self._windows: dict[str, deque[float]] = {}
+        self._hooks = HookSender()
         self.app = Starlette(
             routes=[
                 Route(
@@ -125,7 +127,8 @@ class FakeApi:
                     self._endpoint,
                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                 )
-            ]
+            ],
+            lifespan=self._hooks.lifespan,
         )
 
     def _reset_switches(self) -> None:
@@ -136,6 +139,14 @@ class FakeApi:
         self.requests.clear()
         self.latency = 0.0
         self.rate_limit_per_second = None
+        self._hooks.reset()
+
+    def _send_announcements(self) -> None:
+        """Post what the changes just made announced to webhooks (in the background)."""
+        with self._lock:
+            posts = self._state.take_outbox()
+        if posts:
+            self._hooks.send(posts)
 
     # ---- failure switches ---------------------------------------------------------------------
 
@@ -216,7 +227,13 @@ class FakeApi:
         return self._carry_out(incoming)
 
     def _carry_out(self, incoming: _Incoming) -> Reply:
-        """Rate limit, authentication, then the route itself."""
+        """Rate limit, authentication, then the route itself; then what it announced to
+        webhooks goes out."""
+        reply = self._routed(incoming)
+        self._send_announcements()
+        return reply
+
+    def _routed(self, incoming: _Incoming) -> Reply:
         path = incoming.path
         if self._over_rate_limit(incoming.authorization):
             return rate_limited()

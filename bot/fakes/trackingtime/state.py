@@ -1,5 +1,5 @@
-"""The fake TrackingTime's in-memory workspaces, and the changes every route and seeding method
-makes to them the same way.
+"""The fake TrackingTime's in-memory workspaces and webhooks, and the changes every route and
+seeding method makes to them the same way.
 
 :class:`State` is not thread-safe by itself: the fake holds its lock around every use.
 """
@@ -7,6 +7,7 @@ makes to them the same way.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.fakes.trackingtime.model import (
     Account,
@@ -15,6 +16,7 @@ from bot.fakes.trackingtime.model import (
     Project,
     Task,
     User,
+    Webhook,
 )
 from bot.fakes.trackingtime.times import now_utc
 from bot.fakes.trackingtime.wire import ApiError
@@ -28,11 +30,12 @@ _FIRST_IDS = {
     "project": 4001,
     "task": 5001,
     "event": 900001,
+    "webhook": 6001,
 }
 
 
 class State:
-    """Accounts, users, customers, projects, tasks, events and running timers."""
+    """Accounts, users, customers, projects, tasks, events, running timers and webhooks."""
 
     def __init__(self) -> None:
         self._next_ids = dict(_FIRST_IDS)
@@ -51,6 +54,15 @@ class State:
         self.events: dict[int, Event] = {}
         self.user_events: dict[int, dict[int, Event]] = {}  # the USER filter's index
         self.running: dict[tuple[int, int], int] = {}  # (account, user) -> event id
+        self.hooks: dict[int, Webhook] = {}
+        self.hooks_refused: set[int] = set()  # accounts that may not manage webhooks
+        # Webhook posts an entry change made, taken by the server once it has answered.
+        self.outbox: list[tuple[Webhook, dict[str, Any]]] = []
+
+    def take_outbox(self) -> list[tuple[Webhook, dict[str, Any]]]:
+        """The webhook posts waiting to be sent, which are now the caller's to send."""
+        posts, self.outbox = self.outbox, []
+        return posts
 
     def new_id(self, kind: str) -> int:
         value = self._next_ids[kind]

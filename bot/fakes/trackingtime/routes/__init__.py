@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.fakes.trackingtime.model import Ctx, User
 from bot.fakes.trackingtime.render import me_json, teams_json
-from bot.fakes.trackingtime.routes import catalogue, events, timers
+from bot.fakes.trackingtime.routes import catalogue, events, timers, webhooks
 from bot.fakes.trackingtime.state import State
 from bot.fakes.trackingtime.wire import ApiError, Reply, ok
 
@@ -58,4 +58,10 @@ def route(state: State, user: User, subpath: str, params: dict[str, str]) -> Rep
             return events.delete_event(state, ctx, int(eid))
         case ["events", eid] if eid.isdigit():
             return events.get_event(state, ctx, int(eid))
+        case ["webhooks"]:
+            return webhooks.list_hooks(state, ctx)
+        case ["webhooks", "add"]:
+            return webhooks.add_hook(state, ctx)
+        case ["webhooks", "delete", hid] | ["webhooks", hid, "delete"] if hid.isdigit():
+            return webhooks.delete_hook(state, ctx, int(hid))
     raise ApiError(404, "The requested endpoint doesn't exist")

@@ -1,12 +1,14 @@
 """Time entries: ``events`` (the list), ``events/{id}``, ``events/add``, ``events/update/{id}``
 (also ``events/{id}/update``) and ``events/delete/{id}``. The rules are in the package's
-docstring; entries of another workspace are status 404."""
+docstring; entries of another workspace are status 404. Each change is announced to the
+account's webhooks (``event.created``, ``event.updated``, ``event.deleted``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.fakes.trackingtime.hooks import CREATED, DELETED, UPDATED, announce
 from bot.fakes.trackingtime.model import MANAGING_ROLES, Ctx, Event, Project, Task, User
 from bot.fakes.trackingtime.render import event_json
 from bot.fakes.trackingtime.state import State
@@ -110,6 +112,7 @@ def add_event(state: State, ctx: Ctx) -> Reply:
     )
     state.keep(event)
     state.credit(event, 1)
+    announce(state, CREATED, event)
     return ok(event_json(state, event))
 
 
@@ -147,6 +150,7 @@ def update_event(state: State, ctx: Ctx, event_id: int) -> Reply:
     event.notes = params.get("notes", event.notes)
     event.updated_at = now_utc()
     state.credit(event, 1)
+    announce(state, UPDATED, event)
     return ok(event_json(state, event))
 
 
@@ -155,6 +159,7 @@ def delete_event(state: State, ctx: Ctx, event_id: int) -> Reply:
     event = event_in(state, ctx, event_id)
     _check_may_edit(state, ctx, event.user_id)
     deleted = event_json(state, event)
+    announce(state, DELETED, event)
     state.credit(event, -1)
     key = (event.account_id, event.user_id)
     if state.running.get(key) == event.id:

@@ -3,13 +3,15 @@
 
 One running timer per user per account. Starting while one runs is status 502 (a "user
 exception") unless ``stop_running_task=true``; stopping a task that is not being tracked is 502
-too. ``date`` is required on track and stop alike.
+too. ``date`` is required on track and stop alike. A start is announced to the account's
+webhooks as ``event.created``, a stop as ``event.updated``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.fakes.trackingtime.hooks import CREATED, UPDATED, announce
 from bot.fakes.trackingtime.model import Ctx, Project, Task
 from bot.fakes.trackingtime.render import event_json, task_json
 from bot.fakes.trackingtime.state import State
@@ -71,6 +73,7 @@ def stop(state: State, ctx: Ctx, task_id: int) -> Reply:
         raise ApiError(502, "The task is not being tracked")
     event = state.events[event_id]
     state.finish(event, date, offset)
+    announce(state, UPDATED, event)
     if flag(ctx.params, "return_task"):
         return ok(task_json(state, task, state.trackers(ctx.account_id), ctx.user.id))
     return ok(event_json(state, event))
@@ -102,10 +105,13 @@ def _check_can_start(state: State, ctx: Ctx, date: datetime, offset: timedelta) 
 def _start(state: State, ctx: Ctx, task: Task, date: datetime, tz: str, offset: timedelta) -> Reply:
     key = (ctx.account_id, ctx.user.id)
     if key in state.running:
-        state.finish(state.events[state.running[key]], date, offset)
+        stopped = state.events[state.running[key]]
+        state.finish(stopped, date, offset)
+        announce(state, UPDATED, stopped)
     notes = ctx.params.get("notes", "")
     event = state.create_event(ctx.account_id, ctx.user.id, task.id, date, tz, offset, notes)
     state.running[key] = event.id
+    announce(state, CREATED, event)
     if flag(ctx.params, "return_task"):
         return ok(task_json(state, task, state.trackers(ctx.account_id), ctx.user.id))
     return ok(event_json(state, event))
