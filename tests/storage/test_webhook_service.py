@@ -128,19 +128,31 @@ async def test_a_refusal_is_recorded_and_not_asked_again_for_a_day(world: World)
     assert stored is not None and stored.refused_at is None and stored.hook_id is not None
 
 
-@pytest.mark.parametrize("kind", ["outage", "rate_limit", "hang", "unauthorized_in_body"])
+@pytest.mark.parametrize("kind", ["outage", "rate_limit", "not_json", "unauthorized_in_body"])
 async def test_a_failure_is_not_recorded_and_the_next_turn_on_asks_again(
     world: World, kind: str
 ) -> None:
-    world.fake.hang_seconds = 0.05
     world.fake.fail_next(kind, path_contains="/webhooks/add")
     service = world.service()
-    assert await service.ensure(world.ann) in {Hooked.FAILED, Hooked.REGISTERED}
-    if kind != "hang":  # a hang that ends answers normally
-        stored = await world.store.get(world.ann.account_id)
-        assert stored is not None and (stored.hook_id, stored.refused_at) == (None, None)
-        assert await service.ensure(world.ann) is Hooked.REGISTERED
+    assert await service.ensure(world.ann) is Hooked.FAILED
+    stored = await world.store.get(world.ann.account_id)
+    assert stored is not None and (stored.hook_id, stored.refused_at) == (None, None)
+    assert await service.ensure(world.ann) is Hooked.REGISTERED
     assert len(world.fake.webhooks(world.ann.account_id)) == 1
+
+
+async def test_a_registration_whose_answer_was_lost_leaves_a_second_webhook(
+    world: World,
+) -> None:
+    """TrackingTime registered it but its answer never came: the app cannot know, asks again,
+    and the account has two webhooks posting to the same token (each post makes the same users
+    due; harmless). ``remove`` deletes only the one the app knows."""
+    world.fake.fail_next("answer_lost", path_contains="/webhooks/add")
+    service = world.service()
+    assert await service.ensure(world.ann) is Hooked.FAILED
+    assert await service.ensure(world.ann) is Hooked.REGISTERED
+    urls = {hook["url"] for hook in world.fake.webhooks(world.ann.account_id)}
+    assert len(world.fake.webhooks(world.ann.account_id)) == 2 and len(urls) == 1
 
 
 async def test_ensure_never_raises(world: World) -> None:
