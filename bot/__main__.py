@@ -164,20 +164,22 @@ def rekey(_: argparse.Namespace) -> int:
 
     settings = _settings(need_encryption=True)
 
-    async def run() -> tuple[int, int]:
+    async def run() -> tuple[int, int, int]:
         services = Services.create(settings)
         try:
             return (
                 await services.accounts.reencrypt_all(),
                 await services.installations.reencrypt_all(),
+                await services.webhooks.store.reencrypt_all(),
             )
         finally:
             await services.aclose()
 
-    links, installations = asyncio.run(run())
+    links, installations, hooks = asyncio.run(run())
     print(
-        f"re-encrypted {links} linked accounts and {installations} Slack installations "
-        "under the newest key; older keys can now be removed from ENCRYPTION_KEYS"
+        f"re-encrypted {links} linked accounts, {installations} Slack installations and "
+        f"{hooks} TrackingTime webhook secrets under the newest key; older keys can now be "
+        "removed from ENCRYPTION_KEYS"
     )
     return 0
 

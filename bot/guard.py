@@ -50,17 +50,17 @@ class Refused(Exception):
     reason: str
 
 
-async def read_body(request: Request) -> bytes:
-    """The body, up to :data:`MAX_BODY_BYTES`; past that the rest is not read (413)."""
+async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The body, up to ``limit`` bytes; past that the rest is not read (413)."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdecimal() or int(declared) > MAX_BODY_BYTES):
-        raise Refused(413, "body larger than 1 MiB (declared)")
+    if declared is not None and (not declared.isdecimal() or int(declared) > limit):
+        raise Refused(413, f"body larger than {limit} bytes (declared)")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise Refused(413, "body larger than 1 MiB")
+        if size > limit:
+            raise Refused(413, f"body larger than {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 

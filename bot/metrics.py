@@ -79,6 +79,12 @@ KEPT_ENTRIES = Gauge(
 WORKER_ROUND_SECONDS = Histogram(
     f"{PREFIX}_worker_round_seconds", "How long a worker round took", buckets=SECONDS
 )
+TRACKINGTIME_HOOKS = Counter(
+    f"{PREFIX}_trackingtime_hooks",
+    "Posts to the TrackingTime webhook route by outcome: known (its users' status made due), "
+    "unknown (404), too_large (413), error (503)",
+    ["outcome"],
+)
 WORKER_CLAIMED = Counter(f"{PREFIX}_worker_claimed", "Items a worker claimed, by kind", ["kind"])
 WORKER_SENT = Counter(
     f"{PREFIX}_worker_sent",

@@ -4,7 +4,8 @@
 ``GET /healthz`` says whether the process answers (liveness), ``GET /readyz`` whether it can serve
 (the database answers, its schema at the newest migration); ``GET /metrics`` gives Prometheus the
 metrics when ``METRICS_TOKEN`` is set; with OAuth, ``GET /slack/install`` and
-``GET /slack/oauth_redirect`` install the app into a workspace.
+``GET /slack/oauth_redirect`` install the app into a workspace. ``POST
+/trackingtime/hooks/{token}`` takes TrackingTime's webhook posts.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from slack_bolt.adapter.starlette.async_handler import (
 )
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -46,8 +47,15 @@ from bot.guard import (
     read_body,
 )
 from bot.logs import configure_logging, request_context, throttle_uvicorn
-from bot.metrics import ACK_SECONDS, SLACK_REQUESTS, exposition, token_accepted
+from bot.metrics import (
+    ACK_SECONDS,
+    SLACK_REQUESTS,
+    TRACKINGTIME_HOOKS,
+    exposition,
+    token_accepted,
+)
 from bot.services.container import Services
+from bot.services.webhooks import HOOKS_PATH, MAX_BODY_BYTES
 from bot.settings import Settings, load_settings
 from bot.slack_app import INSTALL_PATH, REDIRECT_PATH, build_app
 from bot.storage.database import SCHEMA_REVISION, schema_revision
@@ -162,6 +170,7 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        trackingtime_hooks(services),
     ]
     if settings.metrics_token:  # Prometheus scrapes /metrics with this bearer token
         routes.append(Route("/metrics", metrics, methods=["GET"]))
@@ -171,6 +180,33 @@ def create_web_app(settings: Settings, services: Services | None = None) -> Star
             Route(REDIRECT_PATH, oauth_pages, methods=["GET"]),
         ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def trackingtime_hooks(services: Services) -> Route:
+    """``POST /trackingtime/hooks/{token}``: TrackingTime says an entry of the token's account
+    changed (bot/services/webhooks.py). Two indexed queries at most; 200 for a known token, 404
+    for any other, 413 past 64 KB, and never a 500 whatever the body (503 if the database
+    fails)."""
+
+    async def answer(request: Request) -> tuple[str, int]:
+        try:
+            body = await read_body(request, MAX_BODY_BYTES)
+        except (Refused, ClientDisconnect):
+            return "too_large", 413
+        try:
+            token = request.path_params["token"]
+            known = await services.webhooks.handle(token, body, services.clock())
+        except Exception as error:  # never the token in the log: it is the account's secret
+            log.warning("TrackingTime webhook not handled: %s", type(error).__name__)
+            return "error", 503
+        return ("known", 200) if known else ("unknown", 404)
+
+    async def endpoint(request: Request) -> Response:
+        outcome, status = await answer(request)
+        TRACKINGTIME_HOOKS.labels(outcome).inc()
+        return Response(status_code=status)
+
+    return Route(HOOKS_PATH + "/{token}", endpoint, methods=["POST"])
 
 
 def web_app_from_environment() -> Starlette:

@@ -17,6 +17,7 @@ from bot.services.reports import ReportService
 from bot.services.status import Availability, StatusService
 from bot.services.summaries import SummaryService
 from bot.services.timers import TimerService
+from bot.services.webhooks import WebhookService
 from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.slack_http import SlackHttp
@@ -29,6 +30,7 @@ from bot.storage.pending import PendingEntryStore
 from bot.storage.schedule import ScheduleStore
 from bot.storage.standup import StandupStore
 from bot.storage.status import StatusStore
+from bot.storage.webhooks import WebhookStore
 from bot.trackingtime import TrackingTime
 
 
@@ -59,6 +61,7 @@ class Services:
     home: HomeService
     slack_http: SlackHttp
     status: StatusService
+    webhooks: WebhookService
 
     @classmethod
     def create(cls, settings: Settings, clock: Clock = system_clock) -> Services:
@@ -129,6 +132,13 @@ class Services:
             home=HomeService(timers, reports, clock, status),
             slack_http=slack_http,
             status=status,
+            webhooks=WebhookService(
+                WebhookStore(database.sessions, keyring),
+                status.store,
+                trackingtime,
+                settings.public_url,
+                clock,
+            ),
         )
 
     async def aclose(self) -> None:

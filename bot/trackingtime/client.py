@@ -60,6 +60,9 @@ MAX_PAGES = 50  # a guard against a server that never returns a short page
 
 # TrackingTime's own integrations authenticate App Passwords with this user name.
 APP_PASSWORD_USER = "API_TOKEN"
+# What a webhook is registered for: the changes to time entries, as TrackingTime's n8n trigger
+# asks for them (docs/trackingtime-api.md, "Webhooks").
+WEBHOOK_EVENTS = ("event.created", "event.updated")
 
 Params = dict[str, str | int]
 
@@ -448,6 +451,30 @@ class TrackingTimeSession:
         local or UTC dates is unconfirmed (docs/trackingtime-api.md).
         """
         return await self.events(user_id, day - timedelta(days=1), day + timedelta(days=1))
+
+    async def add_webhook(self, url: str) -> tuple[int, str | None]:
+        """Have TrackingTime post the workspace's time entry changes to ``url``; returns the
+        webhook's id and its secret (``None`` when the reply has none).
+
+        GET with a query string, as TrackingTime's official n8n trigger registers one.
+        :class:`Forbidden` (or another refusal) when this user or plan may not.
+        """
+        params: Params = {"url": url, "events": ",".join(WEBHOOK_EVENTS), "grouped": "false"}
+        data = await self._get("webhooks/add", params)
+        hook_id = data.get("id") if isinstance(data, dict) else None
+        if isinstance(hook_id, str) and hook_id.isdecimal():
+            hook_id = int(hook_id)
+        if not isinstance(hook_id, int) or isinstance(hook_id, bool):
+            raise Unavailable("webhooks/add: no webhook id in the reply")
+        secret = data.get("secret")
+        return hook_id, str(secret) if secret else None
+
+    async def delete_webhook(self, hook_id: int) -> None:
+        """Remove a webhook; :class:`NotFound` when it is gone already.
+
+        The official n8n trigger's spelling, ``webhooks/{id}/delete``.
+        """
+        await self._get(f"webhooks/{hook_id}/delete")
 
     def _event(self, data: Any, what: str) -> Event:
         """One event from a reply; a reply without a readable one is not TrackingTime's API."""

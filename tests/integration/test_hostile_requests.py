@@ -7,12 +7,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import random
 import socket
 import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -36,15 +34,6 @@ FORM = "application/x-www-form-urlencoded"
 def linked(app: AppHarness, seeded: Seeded) -> AppHarness:
     connect(app, ALICE, ALICE_PASSWORD)
     return app
-
-
-@pytest.fixture
-def log_lines(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    caplog.set_level(logging.INFO)
-    yield caplog
-    tracebacks = [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
-    assert not tracebacks, [r.getMessage() for r in tracebacks]
-    assert not [r for r in caplog.records if "Exception in ASGI application" in r.getMessage()]
 
 
 def reached(app: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime) -> tuple:  # type: ignore[type-arg]

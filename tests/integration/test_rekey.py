@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 from slack_sdk.oauth.installation_store.models.installation import Installation
+from sqlalchemy import text
 
 from bot.crypto import Keyring, generate_key
 from bot.settings import async_database_url
 from bot.storage import AccountStore, Database, Link, SlackUserKey, upgrade_schema
 from bot.storage.installations import EncryptedInstallationStore
+from bot.storage.webhooks import WebhookStore
 from tests.support.paths import PROJECT_ROOT
 
 USER = SlackUserKey(None, "T1", "U1")
@@ -36,18 +38,25 @@ async def store_secrets(url: str, key: str) -> None:
                 bot_user_id="UB1",
             )
         )
+        hooks = WebhookStore(database.sessions, Keyring([key]))
+        await hooks.ensure_token(2)
+        await hooks.mark_registered(2, 6001, "webhook-secret")
     finally:
         await database.dispose()
 
 
-async def read_secrets(url: str, key: str) -> tuple[str, str | None]:
+async def read_secrets(url: str, key: str) -> tuple[str, str | None, str]:
     database = Database(url)
     try:
         link = await AccountStore(database.sessions, Keyring([key])).get(USER)
         store = EncryptedInstallationStore(database.sessions, Keyring([key]), "C1")
         bot = await store.async_find_bot(enterprise_id=None, team_id="T1")
         assert link is not None
-        return link.app_password, bot.bot_token if bot else None
+        async with database.engine.connect() as connection:
+            sealed = await connection.scalar(
+                text("SELECT secret_encrypted FROM trackingtime_webhooks")
+            )
+        return link.app_password, bot.bot_token if bot else None, Keyring([key]).decrypt(sealed)
     finally:
         await database.dispose()
 
@@ -68,5 +77,12 @@ def test_rekey_rewrites_every_secret_under_the_newest_key(tmp_path: Path) -> Non
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "re-encrypted 1 linked accounts and 1 Slack installations" in result.stdout
-    assert asyncio.run(read_secrets(url, new)) == ("app-password-1234", "xoxb-secret-token")
+    assert (
+        "re-encrypted 1 linked accounts, 1 Slack installations and 1 TrackingTime webhook "
+        "secrets" in result.stdout
+    )
+    assert asyncio.run(read_secrets(url, new)) == (
+        "app-password-1234",
+        "xoxb-secret-token",
+        "webhook-secret",
+    )
