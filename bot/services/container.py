@@ -22,7 +22,7 @@ from bot.services.zones import ZoneChecks
 from bot.settings import Settings
 from bot.slack_http import SlackHttp
 from bot.slack_profiles import SlackProfiles
-from bot.storage import AccountStore, Database
+from bot.storage import AccountStore, Database, SlackUserKey
 from bot.storage.deleted import DeletedEntryStore
 from bot.storage.deliveries import DeliveryStore, TeamSettingsStore
 from bot.storage.installations import DatabaseOAuthStateStore, EncryptedInstallationStore
@@ -92,6 +92,22 @@ class Services:
         deliveries = DeliveryStore(database.sessions)
         deleted = DeletedEntryStore(database.sessions)
         standup = StandupStore(database.sessions)
+        webhooks = WebhookService(
+            WebhookStore(database.sessions, keyring),
+            status.store,
+            trackingtime,
+            settings.public_url,
+            clock,
+        )
+
+        async def watch_account(key: SlackUserKey) -> None:
+            # The status line was turned on: TrackingTime's webhook for the user's account, so
+            # timers started there show at once (once per account; never raises).
+            link = await accounts.get(key)
+            if link is not None:
+                await webhooks.ensure(link)
+
+        status.watch_accounts_with(watch_account)
         entries = EntryService(trackingtime, catalogue, pending, clock)
         editing = EditingService(trackingtime, entries, timers, deleted, clock)
         return cls(
@@ -132,13 +148,7 @@ class Services:
             home=HomeService(timers, reports, clock, status),
             slack_http=slack_http,
             status=status,
-            webhooks=WebhookService(
-                WebhookStore(database.sessions, keyring),
-                status.store,
-                trackingtime,
-                settings.public_url,
-                clock,
-            ),
+            webhooks=webhooks,
         )
 
     async def aclose(self) -> None:

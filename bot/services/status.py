@@ -43,6 +43,7 @@ RENEW_WITHIN = timedelta(hours=2)  # re-set it (moving the expiry) once less tha
 RETRY_AFTER = timedelta(minutes=5)  # Slack did not answer: look again this much later
 
 Tell = Callable[[SlackUserKey, Problem], Awaitable[None]]
+WatchAccount = Callable[[SlackUserKey], Awaitable[None]]
 
 
 class Applied(Enum):
@@ -141,6 +142,7 @@ class StatusService:
         self.availability = availability
         self._clock = clock
         self._tell: Tell | None = None
+        self._watch_account: WatchAccount | None = None
         self._running: set[asyncio.Task[None]] = set()
         # One change at a time per user, in the order the timers changed.
         self._locks: WeakValueDictionary[SlackUserKey, asyncio.Lock] = WeakValueDictionary()
@@ -162,13 +164,31 @@ class StatusService:
         """Save the user's choice. With a token, the worker brings the status in line at its
         next round (seconds): shows the timer, or clears what the app set when turned off."""
         await self._store.choose(link.key, choice, sync=link.status_granted)
+        if choice.enabled and link.status_granted:
+            await self._watch(link.key)
         problem = "" if choice.enabled else link.status_problem
         return replace(self.offer(link), choice=choice, problem=problem)
 
     async def grant(self, key: SlackUserKey, token: UserToken) -> bool:
         """The user granted their token: keep it and turn the status line on (due at once);
         ``False`` when they have no linked account, and then nothing is kept."""
-        return await self._store.grant(key, token)
+        if not await self._store.grant(key, token):
+            return False
+        await self._watch(key)
+        return True
+
+    def watch_accounts_with(self, watch: WatchAccount) -> None:
+        """What to do when a user's status line comes on: register TrackingTime's webhook for
+        their account (bot.services.webhooks), so that what happens there shows at once."""
+        self._watch_account = watch
+
+    async def _watch(self, key: SlackUserKey) -> None:
+        if self._watch_account is None:
+            return
+        try:
+            await self._watch_account(key)
+        except Exception:  # the poll covers the account all the same
+            log.exception("could not register TrackingTime's webhook for %s", key.user_id)
 
     async def release(self, key: SlackUserKey) -> None:
         """Before the user's data is deleted (``/track disconnect``): clear the status the app

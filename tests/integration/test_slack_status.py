@@ -457,3 +457,33 @@ def test_continue_from_the_home_sets_it_and_uninstall_deletes_the_token(
     while app.rows("select count(*) from linked_accounts") != [(0,)]:
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+async def test_turning_it_on_registers_trackingtime_webhook_whose_posts_sync_at_once(
+    status_app: AppHarness,
+    fake_slack: FakeSlack,
+    fake_tt: FakeTrackingTime,
+    seeded: Seeded,
+    services: Services,
+) -> None:
+    app = status_app
+    opt_in(app, ALICE)
+    [hook] = fake_tt.webhooks(seeded.account_id)
+    prefix = f"{PUBLIC_URL}/trackingtime/hooks/"
+    assert hook["url"].startswith(prefix)
+    save_settings(app, ALICE, on=True, show="project")  # on again: no second webhook
+    assert len(fake_tt.webhooks(seeded.account_id)) == 1
+
+    the_worker = worker(app, services)
+    await the_worker.sync_statuses()
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    standup = seeded.tasks["Standup/Internal"]
+    fake_tt.start_timer(seeded.account_id, seeded.alice_tt_id, standup, started, "GMT+00:00")
+    assert await the_worker.sync_statuses() == 0  # nothing due: the poll is 10 minutes away
+    # TrackingTime's post, as the fake would make it to the app's public address.
+    path = hook["url"].removeprefix(PUBLIC_URL)
+    body = {"event": "event.created", "data": {"user_id": seeded.alice_tt_id}}
+    async with httpx.AsyncClient(base_url=app.server.url) as client:
+        assert (await client.post(path, json=body)).status_code == 200
+    assert await the_worker.sync_statuses() == 1
+    assert status(app, ALICE) == ("Internal", ":stopwatch:")
