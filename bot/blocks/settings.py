@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
     InputBlock,
     Option,
     StaticSelectElement,
@@ -18,7 +17,7 @@ from slack_sdk.models.views import View
 from bot.blocks import ids
 from bot.blocks.format import duration
 from bot.blocks.message import Message
-from bot.blocks.parts import context, section
+from bot.blocks.parts import checkboxes_input, context, section
 from bot.blocks.status import status_inputs, status_words
 from bot.services.status import StatusOffer
 from bot.storage.accounts import UserSettings
@@ -152,16 +151,12 @@ def _working_hours_inputs(settings: UserSettings) -> list[InputBlock]:
                 placeholder="End",
             ),
         ),
-        InputBlock(
-            block_id=ids.WORK_DAYS_INPUT[0],
-            label="Working days",
-            element=CheckboxesElement(
-                action_id=ids.WORK_DAYS_INPUT[1],
-                options=day_options,
-                initial_options=chosen or None,
-            ),
-            optional=True,
-            hint="When your TrackingTime schedule gives hours per weekday, its days count instead, "
+        checkboxes_input(
+            ids.WORK_DAYS_INPUT,
+            "Working days",
+            day_options,
+            chosen,
+            "When your TrackingTime schedule gives hours per weekday, its days count instead, "
             "and a day it gives fewer hours than your longest ends that much earlier.",
         ),
         InputBlock(
@@ -196,16 +191,12 @@ def settings_modal(
             "What the app sends you on its own: a summary of your day, and a reminder when a "
             "timer has been running for long."
         ),
-        InputBlock(
-            block_id=ids.SUMMARY_INPUT[0],
-            label="Daily summary",
-            element=CheckboxesElement(
-                action_id=ids.SUMMARY_INPUT[1],
-                options=[summary],
-                initial_options=[summary] if settings.summary_enabled else None,
-            ),
-            optional=True,
-            hint="A direct message with what you tracked, per project, and a timer left running.",
+        checkboxes_input(
+            ids.SUMMARY_INPUT,
+            "Daily summary",
+            [summary],
+            [summary] if settings.summary_enabled else [],
+            "A direct message with what you tracked, per project, and a timer left running.",
         ),
         InputBlock(
             block_id=ids.SUMMARY_TIME_INPUT[0],
@@ -218,16 +209,7 @@ def settings_modal(
             optional=True,
             hint="In your Slack time zone.",
         ),
-        InputBlock(
-            block_id=ids.SUMMARY_DAYS_INPUT[0],
-            label="On",
-            element=CheckboxesElement(
-                action_id=ids.SUMMARY_DAYS_INPUT[1],
-                options=day_options,
-                initial_options=chosen_days or None,
-            ),
-            optional=True,
-        ),
+        checkboxes_input(ids.SUMMARY_DAYS_INPUT, "On", day_options, chosen_days),
         InputBlock(
             block_id=ids.TIMER_LIMIT_INPUT[0],
             label="Remind me of a running timer",

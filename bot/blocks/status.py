@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    CheckboxesElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -19,7 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks import ids
 from bot.blocks.format import escape
 from bot.blocks.message import Message
-from bot.blocks.parts import context, section
+from bot.blocks.parts import checkboxes_input, context, section
 from bot.services.status import StatusOffer
 from bot.storage.accounts import DEFAULT_STATUS_EMOJI, STATUS_SHOWS, StatusChoice, StatusShow
 
@@ -105,16 +104,8 @@ def status_inputs(offer: StatusOffer) -> list[Block]:
     shows = [Option(value=show, label=SHOW_LABELS[show]) for show in STATUS_SHOWS]
     hint = "Slack asks you to allow it once, after you save." if not offer.granted else None
     blocks += [
-        InputBlock(
-            block_id=ids.STATUS_ENABLED_INPUT[0],
-            label="Slack status",
-            element=CheckboxesElement(
-                action_id=ids.STATUS_ENABLED_INPUT[1],
-                options=[on],
-                initial_options=[on] if choice.enabled else None,
-            ),
-            optional=True,
-            hint=hint,
+        checkboxes_input(
+            ids.STATUS_ENABLED_INPUT, "Slack status", [on], [on] if choice.enabled else [], hint
         ),
         InputBlock(
             block_id=ids.STATUS_SHOW_INPUT[0],
@@ -136,16 +127,12 @@ def status_inputs(offer: StatusOffer) -> list[Block]:
             ),
             optional=True,
         ),
-        InputBlock(
-            block_id=ids.STATUS_REPLACE_INPUT[0],
-            label="A status of your own",
-            element=CheckboxesElement(
-                action_id=ids.STATUS_REPLACE_INPUT[1],
-                options=[replace],
-                initial_options=[replace] if choice.replace else None,
-            ),
-            optional=True,
-            hint="Left alone unless you tick this: the app never clears a status it did not set.",
+        checkboxes_input(
+            ids.STATUS_REPLACE_INPUT,
+            "A status of your own",
+            [replace],
+            [replace] if choice.replace else [],
+            "Left alone unless you tick this: the app never clears a status it did not set.",
         ),
     ]
     return blocks

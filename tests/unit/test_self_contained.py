@@ -56,7 +56,7 @@ def test_nothing_refers_to_a_folder_outside_the_project() -> None:
 
 
 def test_no_absolute_path_of_this_machine() -> None:
-    here = f"{PROJECT_ROOT.parent}/"
+    here = f"{PROJECT_ROOT.resolve().parent}/"
     offenders = [str(path.relative_to(PROJECT_ROOT)) for path, text in texts() if here in text]
     assert offenders == []
 
