@@ -75,7 +75,10 @@ def allow_button(offer: StatusOffer) -> ButtonElement | None:
 
 
 def status_home_blocks(offer: StatusOffer) -> list[Block]:
-    """The Home's status line, with Allow in Slack while it waits for the user."""
+    """The Home's status line, with Allow in Slack while it waits for the user; nothing where
+    the deployment cannot offer it to a user who never had it."""
+    if offer.missing and not offer.granted and not offer.choice.enabled:
+        return []
     text = f":speech_balloon: {status_words(offer)}"
     if offer.waiting and not offer.grant_url:
         text += f". Not available yet: the app's operator must set {offer.missing}."

@@ -138,6 +138,8 @@ def test_home_and_messages_are_valid_slack_payloads() -> None:
     home = status_home_blocks(waiting)
     assert home[0].to_dict()["accessory"]["url"] == waiting.grant_url
     assert "accessory" not in status_home_blocks(offer())[0].to_dict()
+    unavailable = offer(choice=StatusChoice(), granted=False, grant_url="", missing="PUBLIC_URL")
+    assert status_home_blocks(unavailable) == []
     check_message(allow_status_message(waiting))
     check_message(settings_saved_message(UserSettings(), offer()))
     for problem in ("revoked", "refused", "rate_limited", "something new"):
