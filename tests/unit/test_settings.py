@@ -195,6 +195,12 @@ FAILURES = [
      "TIMER_CHECK_MINUTES"),
     ("timer checks in hours", {**COMPLETE, "TIMER_CHECK_MINUTES": "1h"}, {},
      "TIMER_CHECK_MINUTES"),
+    ("status sync every minute", {**COMPLETE, "STATUS_SYNC_MINUTES": "1"}, {},
+     "STATUS_SYNC_MINUTES"),
+    ("status sync in words", {**COMPLETE, "STATUS_SYNC_MINUTES": "ten"}, {},
+     "STATUS_SYNC_MINUTES"),
+    ("public url no scheme", {**COMPLETE, "PUBLIC_URL": "tt.example.com"}, {}, "PUBLIC_URL"),
+    ("public url ftp", {**COMPLETE, "PUBLIC_URL": "ftp://tt.example.com"}, {}, "PUBLIC_URL"),
     ("slack api url ftp", {**COMPLETE, "SLACK_API_URL": "ftp://slack.com/api/"}, {},
      "SLACK_API_URL"),
     ("slack api url no scheme", {**COMPLETE, "SLACK_API_URL": "slack.com/api"}, {},
@@ -265,6 +271,13 @@ def assert_one_line_naming(error: SettingsError, variable: str) -> None:
     assert message.strip()
     assert "\n" not in message and "\r" not in message, message
     assert variable in message, message
+
+
+def test_status_sync_and_public_url() -> None:
+    defaults = load_settings({})
+    assert (defaults.status_sync_minutes, defaults.public_url) == (10, "")
+    chosen = load_settings({"STATUS_SYNC_MINUTES": "0", "PUBLIC_URL": "https://tt.example.com/"})
+    assert (chosen.status_sync_minutes, chosen.public_url) == (0, "https://tt.example.com")
 
 
 def test_timer_checks_can_be_turned_off() -> None:
