@@ -107,7 +107,7 @@ class Services:
             if link is not None:
                 await webhooks.ensure(link)
 
-        status.watch_accounts_with(watch_account)
+        status.watch_accounts_with(watch_account, webhooks.remove)  # (remove never raises)
         entries = EntryService(trackingtime, catalogue, pending, clock)
         editing = EditingService(trackingtime, entries, timers, deleted, clock)
         return cls(

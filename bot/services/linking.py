@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.crypto import UnreadableSecret
 from bot.services.clock import Clock, system_clock
 from bot.services.status import StatusService
 from bot.storage import AccountStore, Link, SlackUserKey
@@ -81,7 +82,12 @@ class LinkingService:
         """Delete everything stored for the user; ``True`` when they were linked. The Slack
         status the app set for them is cleared first (their user token goes with the link)."""
         if self._status is not None:
-            await self._status.release(key)
+            try:
+                link = await self._accounts.get(key)
+            except UnreadableSecret:  # its secrets are lost: nothing can act for it any more
+                link = None
+            if link is not None:
+                await self._status.release(link)
         await self._pending.delete_user(key)
         await self._deliveries.delete_user(key)
         await self._deleted.delete_user(key)

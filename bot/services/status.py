@@ -44,6 +44,7 @@ RETRY_AFTER = timedelta(minutes=5)  # Slack did not answer: look again this much
 
 Tell = Callable[[SlackUserKey, Problem], Awaitable[None]]
 WatchAccount = Callable[[SlackUserKey], Awaitable[None]]
+UnwatchAccount = Callable[[Link], Awaitable[object]]
 
 
 class Applied(Enum):
@@ -143,6 +144,7 @@ class StatusService:
         self._clock = clock
         self._tell: Tell | None = None
         self._watch_account: WatchAccount | None = None
+        self._unwatch_account: UnwatchAccount | None = None
         self._running: set[asyncio.Task[None]] = set()
         # One change at a time per user, in the order the timers changed.
         self._locks: WeakValueDictionary[SlackUserKey, asyncio.Lock] = WeakValueDictionary()
@@ -166,6 +168,8 @@ class StatusService:
         await self._store.choose(link.key, choice, sync=link.status_granted)
         if choice.enabled and link.status_granted:
             await self._watch(link.key)
+        elif not choice.enabled and link.status.enabled:
+            await self._unwatch(link)
         problem = "" if choice.enabled else link.status_problem
         return replace(self.offer(link), choice=choice, problem=problem)
 
@@ -177,10 +181,12 @@ class StatusService:
         await self._watch(key)
         return True
 
-    def watch_accounts_with(self, watch: WatchAccount) -> None:
+    def watch_accounts_with(self, watch: WatchAccount, unwatch: UnwatchAccount) -> None:
         """What to do when a user's status line comes on: register TrackingTime's webhook for
-        their account (bot.services.webhooks), so that what happens there shows at once."""
+        their account (bot.services.webhooks), so that what happens there shows at once; and
+        when it goes off (or the user disconnects): remove it if nobody else there wants it."""
         self._watch_account = watch
+        self._unwatch_account = unwatch
 
     async def _watch(self, key: SlackUserKey) -> None:
         if self._watch_account is None:
@@ -190,9 +196,22 @@ class StatusService:
         except Exception:  # the poll covers the account all the same
             log.exception("could not register TrackingTime's webhook for %s", key.user_id)
 
-    async def release(self, key: SlackUserKey) -> None:
+    async def _unwatch(self, link: Link) -> None:
+        if self._unwatch_account is None:
+            return
+        try:
+            if not await self._store.others_on(link.account_id, link.key):
+                await self._unwatch_account(link)
+        except Exception:  # a webhook left behind only makes no one due
+            log.exception("could not remove TrackingTime's webhook for %s", link.key.user_id)
+
+    async def release(self, link: Link) -> None:
         """Before the user's data is deleted (``/track disconnect``): clear the status the app
-        set, if it is still shown. Best effort: failing that, it lapses by its expiry."""
+        set, if it is still shown (best effort: failing that, it lapses by its expiry), and
+        give up the account's webhook if nobody else there wants it."""
+        if link.status.enabled:
+            await self._unwatch(link)
+        key = link.key
         state = await self._store.get(key)
         if state is None or state.token is None or not state.text_shown:
             return

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -218,6 +218,27 @@ class StatusStore:
             )
             await session.commit()
             return int(result.rowcount or 0)
+
+    async def others_on(self, account_id: int, key: SlackUserKey) -> bool:
+        """Whether anyone but ``key`` in the TrackingTime account has the status line on (and
+        a token): while someone has, the account keeps its webhook."""
+        not_key = or_(
+            col(LinkedAccount.enterprise_id) != (key.enterprise_id or ""),
+            col(LinkedAccount.team_id) != key.team_id,
+            col(LinkedAccount.slack_user_id) != key.user_id,
+        )
+        query = (
+            select(LinkedAccount.id)
+            .where(
+                col(LinkedAccount.tt_account_id) == account_id,
+                col(LinkedAccount.status_enabled).is_(True),
+                col(LinkedAccount.slack_user_token_encrypted).is_not(None),
+                not_key,
+            )
+            .limit(1)
+        )
+        async with self._sessions() as session:
+            return (await session.exec(query)).first() is not None
 
     async def _update(self, key: SlackUserKey, **values: Any) -> bool:
         async with self._sessions() as session:

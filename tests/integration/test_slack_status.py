@@ -487,3 +487,21 @@ async def test_turning_it_on_registers_trackingtime_webhook_whose_posts_sync_at_
         assert (await client.post(path, json=body)).status_code == 200
     assert await the_worker.sync_statuses() == 1
     assert status(app, ALICE) == ("Internal", ":stopwatch:")
+
+
+def test_the_webhook_goes_when_the_accounts_last_user_turns_the_line_off(
+    status_app: AppHarness, fake_slack: FakeSlack, fake_tt: FakeTrackingTime, seeded: Seeded
+) -> None:
+    app = status_app
+    fake_slack.add_user(TEAM_ID, BOB.user_id, "Bob Builder")
+    connect(app, BOB, BOB_PASSWORD)
+    opt_in(app, ALICE)
+    opt_in(app, BOB)
+    assert len(fake_tt.webhooks(seeded.account_id)) == 1
+    save_settings(app, ALICE, on=False)  # Bob still wants it
+    assert len(fake_tt.webhooks(seeded.account_id)) == 1
+    assert "Disconnected" in str(app.reply_to(BOB, "disconnect"))  # the last one goes
+    assert fake_tt.webhooks(seeded.account_id) == []
+    assert app.rows("select count(*) from trackingtime_webhooks") == [(0,)]
+    save_settings(app, ALICE, on=True)  # on again (her token kept): registered again
+    assert len(fake_tt.webhooks(seeded.account_id)) == 1
