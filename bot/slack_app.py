@@ -14,7 +14,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
 from bot.services.container import Services
-from bot.services.status import Tell
 from bot.settings import Settings
 from bot.slack_clients import slack_client, team_clients_for
 from bot.slack_http import PooledRespond
@@ -23,6 +22,7 @@ from bot.storage import SlackUserKey
 from bot.storage.status import Problem
 from bot.worker.messenger import Messenger, status_teller
 from handlers.common import SERVICES_KEY
+from handlers.home import publish_home
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ def oauth_settings(
 def build_app(settings: Settings, services: Services) -> AsyncApp:
     """The Bolt app: for one workspace (``SLACK_BOT_TOKEN``) or installed with OAuth."""
     client = slack_client(settings)
+    outside = _OutsideRequests(settings, services)
     flow = None
     if settings.oauth:
         flow = AppOAuthFlow(
@@ -84,6 +85,7 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
             logger=logging.getLogger("slack_bolt"),
             settings=oauth_settings(settings, services, client),
             status=services.status,
+            after_grant=outside.refresh_home,
         )
     app = AsyncApp(
         signing_secret=settings.slack_signing_secret,
@@ -115,23 +117,36 @@ def build_app(settings: Settings, services: Services) -> AsyncApp:
         log.exception("unhandled error in a %s request", body.get("type") or body.get("command"))
         return None
 
-    services.status.tell_with(_status_teller(settings, services))
+    services.status.tell_with(outside.tell)
     handlers.register(app)
     return app
 
 
-def _status_teller(settings: Settings, services: Services) -> Tell:
-    """The web process tells a user their status sync stopped with the workspace's bot token,
-    over the process's Slack session (made on first use, inside the running loop)."""
-    messenger: Messenger | None = None
+class _OutsideRequests:
+    """What the web process sends Slack outside a listener (a status notice from a status
+    change's own task, the Home after a grant on the OAuth redirect): with the workspace's bot
+    token, over the process's Slack session, made on first use inside the running loop."""
 
-    async def tell(key: SlackUserKey, problem: Problem) -> None:
-        nonlocal messenger
-        if messenger is None:
+    def __init__(self, settings: Settings, services: Services) -> None:
+        self._settings = settings
+        self._services = services
+        self._messenger: Messenger | None = None
+
+    def _sender(self) -> Messenger:
+        if self._messenger is None:
+            services = self._services
             clients = team_clients_for(
-                settings, services.installations, services.slack_http.session()
+                self._settings, services.installations, services.slack_http.session()
             )
-            messenger = Messenger(clients, per_second=1.0)
-        await status_teller(messenger, services.status)(key, problem)
+            self._messenger = Messenger(clients, per_second=1.0)
+        return self._messenger
 
-    return tell
+    async def tell(self, key: SlackUserKey, problem: Problem) -> None:
+        """The user's status sync stopped (told once)."""
+        await status_teller(self._sender(), self._services.status)(key, problem)
+
+    async def refresh_home(self, key: SlackUserKey) -> None:
+        """The user granted the status line's token: their Home shows it at once."""
+        client = await self._sender().clients.for_team(key.enterprise_id, key.team_id)
+        if client is not None:
+            await publish_home(client, self._services, key)

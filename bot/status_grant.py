@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from slack_bolt.oauth.async_callback_options import (
@@ -48,9 +49,17 @@ def _is_status_grant(request: AsyncBoltRequest) -> bool:
 class AppOAuthFlow(AsyncOAuthFlow):
     """Bolt's flow, plus the status line's user-token grant (see the module docstring)."""
 
-    def __init__(self, *, status: StatusService, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *,
+        status: StatusService,
+        after_grant: Callable[[SlackUserKey], Awaitable[None]],
+        **kwargs: object,
+    ) -> None:
+        """``after_grant``: what follows a kept token (the web process refreshes the Home)."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._status = status
+        self._after_grant = after_grant
         self._status_urls = AuthorizeUrlGenerator(
             client_id=self.settings.client_id,
             scopes=[],
@@ -86,7 +95,10 @@ class AppOAuthFlow(AsyncOAuthFlow):
             installation.user_refresh_token,
             datetime.fromtimestamp(expires_at, UTC) if expires_at else None,
         )
-        request.context[_GRANTED] = await self._status.grant(key, token)
+        granted = await self._status.grant(key, token)
+        request.context[_GRANTED] = granted
+        if granted:
+            await self._after_grant(key)
 
 
 async def _success(args: AsyncSuccessArgs) -> BoltResponse:

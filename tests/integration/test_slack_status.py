@@ -189,6 +189,11 @@ def test_grant_then_start_and_stop_set_and_clear_the_status(
 ) -> None:
     app = status_app
     opt_in(app, ALICE)
+    # Back in Slack, the Home already says so (refreshed by the grant itself).
+    deadline = time.monotonic() + 5
+    while "Your Slack status shows" not in str(app.published_homes(ALICE)[-1]):
+        assert time.monotonic() < deadline, app.published_homes(ALICE)[-1]
+        time.sleep(0.02)
     [(token, enabled)] = app.rows(
         "select slack_user_token_encrypted, status_enabled from linked_accounts"
     )
