@@ -48,11 +48,6 @@ class StatusState:
     shown_until: datetime | None = None
     problem: str = ""
 
-    @property
-    def active(self) -> bool:
-        """Whether the app keeps this user's status: they turned it on and granted a token."""
-        return self.choice.enabled and self.token is not None
-
 
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; every instant stored is UTC."""

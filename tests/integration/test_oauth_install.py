@@ -5,13 +5,11 @@ the other works on. Runs on SQLite and (TEST_DATABASE=postgres) on PostgreSQL.""
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.fakes.slack import FakeSlack, FakeSlackServer
@@ -22,7 +20,7 @@ from bot.slack_clients import team_clients_for
 from bot.storage import UserSettings
 from bot.worker import Worker
 from tests.support.databases import app_database
-from tests.support.flows import connect
+from tests.support.flows import connect, install
 from tests.support.harness import CLIENT_ID, CLIENT_SECRET, AppHarness
 from tests.support.schedule import scheduled_at
 
@@ -64,26 +62,6 @@ async def services(oauth_app: AppHarness) -> AsyncIterator[Services]:
     await services.aclose()
 
 
-def install(app: AppHarness, user: SlackUser, name: str) -> None:
-    """What a workspace admin does: open the install page, allow, come back."""
-    with httpx.Client(base_url=app.server.url) as browser:
-        page = browser.get("/slack/install")
-        assert page.status_code == 200, page.text
-        state = re.search(r"state=([\w\-]+)", page.text)
-        assert state, page.text
-        code = app.fake_slack.approve_install(
-            user.team_id, user.user_id, team_name=name, rotate_tokens=True
-        )
-        # Bolt marks the state cookie Secure; a browser on https would send it back.
-        cookie = page.headers["set-cookie"].split(";", 1)[0]
-        done = browser.get(
-            "/slack/oauth_redirect",
-            params={"code": code, "state": state[1]},
-            headers={"Cookie": cookie},
-        )
-        assert done.status_code == 200, done.text
-
-
 def team_rows(app: AppHarness, team_id: str) -> dict[str, int]:
     return {
         table: app.rows(f"select count(*) from {table} where team_id = '{team_id}'")[0][0]
@@ -105,7 +83,7 @@ async def test_two_workspaces_rotation_and_one_leaving(
         (ACME, "ann-acme-password", "Acme"),
         (GLOBEX, "ann-globex-pass", "Globex"),
     ):
-        install(app, user, name)
+        install(app, user, name, rotate_tokens=True)
         fake_tt.add_user(f"{user.team_id}@x.test", password, "Ann", user.team_id, [account])
         connect(app, user, password)
         assert "Started *Standup*" in text_of(app.reply_to(user, "start standup"))

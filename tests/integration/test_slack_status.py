@@ -6,7 +6,7 @@ server, signed requests, both fakes; SQLite and (TEST_DATABASE=postgres) Postgre
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from bot.slack_clients import team_clients_for
 from bot.worker import Worker
 from tests.integration.test_home import settings_values
 from tests.support.databases import app_database
-from tests.support.flows import connect
+from tests.support.flows import connect, install
 from tests.support.harness import CLIENT_ID, CLIENT_SECRET, AppHarness
 from tests.support.seed import ALICE, ALICE_PASSWORD, BOB, BOB_PASSWORD, TEAM_ID, Seeded
 
@@ -66,27 +66,6 @@ async def services(status_app: AppHarness) -> AsyncIterator[Services]:
 
 def worker(app: AppHarness, services: Services) -> Worker:
     return Worker(services, team_clients_for(app.settings, services.installations))
-
-
-def install(app: AppHarness, user: SlackUser, name: str) -> None:
-    """ "Add to Slack" by a workspace admin: bot scopes only."""
-    with httpx.Client(base_url=app.server.url) as browser:
-        page = browser.get("/slack/install")
-        state = parse_qs(urlsplit(_link(page.text)).query)["state"][0]
-        assert "user_scope=users" not in page.text  # nobody is asked for their status at install
-        code = app.fake_slack.approve_install(user.team_id, user.user_id, team_name=name)
-        cookie = page.headers["set-cookie"].split(";", 1)[0]
-        done = browser.get(
-            "/slack/oauth_redirect",
-            params={"code": code, "state": state},
-            headers={"Cookie": cookie},
-        )
-        assert done.status_code == 200, done.text
-
-
-def _link(page: str) -> str:
-    start = page.index("https://slack.com/oauth/v2/authorize")
-    return page[start : page.index('"', start)].replace("&amp;", "&")
 
 
 def grant(
@@ -163,12 +142,18 @@ def status(app: AppHarness, user: SlackUser) -> tuple[str, str]:
     return shown.text, shown.emoji
 
 
-def wait_for_status(app: AppHarness, user: SlackUser, want: tuple[str, str]) -> None:
+def eventually(done: Callable[[], bool], what: Callable[[], object] = lambda: "") -> None:
+    """Wait up to 5 s for ``done`` (the app's work after the ack takes its time)."""
     deadline = time.monotonic() + 5
-    while status(app, user) != want:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"status {status(app, user)}, wanted {want}")
+    while not done():
+        assert time.monotonic() < deadline, what()
         time.sleep(0.02)
+
+
+def wait_for_status(app: AppHarness, user: SlackUser, want: tuple[str, str]) -> None:
+    eventually(
+        lambda: status(app, user) == want, lambda: f"status {status(app, user)}, wanted {want}"
+    )
 
 
 def profile_sets(app: AppHarness, user: SlackUser) -> int:
@@ -190,10 +175,10 @@ def test_grant_then_start_and_stop_set_and_clear_the_status(
     app = status_app
     opt_in(app, ALICE)
     # Back in Slack, the Home already says so (refreshed by the grant itself).
-    deadline = time.monotonic() + 5
-    while "Your Slack status shows" not in str(app.published_homes(ALICE)[-1]):
-        assert time.monotonic() < deadline, app.published_homes(ALICE)[-1]
-        time.sleep(0.02)
+    eventually(
+        lambda: "Your Slack status shows" in str(app.published_homes(ALICE)[-1]),
+        lambda: app.published_homes(ALICE)[-1],
+    )
     [(token, enabled)] = app.rows(
         "select slack_user_token_encrypted, status_enabled from linked_accounts"
     )
@@ -347,10 +332,9 @@ def test_tokens_revoked_event_forgets_the_users_token(
     opt_in(app, ALICE)
     event = {"type": "tokens_revoked", "tokens": {"oauth": [ALICE.user_id], "bot": []}}
     assert app.event(ALICE, event).status_code == 200
-    deadline = time.monotonic() + 5
-    while app.rows("select slack_user_token_encrypted from linked_accounts")[0][0] is not None:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    eventually(
+        lambda: app.rows("select slack_user_token_encrypted from linked_accounts") == [(None,)]
+    )
     assert app.rows("select status_problem from linked_accounts") == [("revoked",)]
 
 
@@ -458,10 +442,7 @@ def test_continue_from_the_home_sets_it_and_uninstall_deletes_the_token(
     wait_for_status(app, ALICE, ("Standup · Internal", ":stopwatch:"))
 
     assert app.event(ALICE, {"type": "app_uninstalled"}).status_code == 200
-    deadline = time.monotonic() + 5
-    while app.rows("select count(*) from linked_accounts") != [(0,)]:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    eventually(lambda: app.rows("select count(*) from linked_accounts") == [(0,)])
 
 
 async def test_turning_it_on_registers_trackingtime_webhook_whose_posts_sync_at_once(

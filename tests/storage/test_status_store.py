@@ -52,7 +52,7 @@ async def test_a_token_is_kept_encrypted_and_only_for_a_linked_user(database: Da
     assert rows[0][1].startswith("gAAAA") and "xoxp" not in rows[0][1]
     assert rows[0][2].startswith("gAAAA") and rows[1][1] is None  # T2's Alice untouched
     state = await status.get(ALICE)
-    assert state is not None and state.token == TOKEN and state.active
+    assert state is not None and state.token == TOKEN and state.choice.enabled
     linked = await accounts.get(ALICE)
     assert linked is not None and linked.status_on and linked.status_granted
     other = await accounts.get(ALICE_IN_T2)
@@ -70,7 +70,7 @@ async def test_choice_shown_status_and_turning_off(database: Database) -> None:
     assert (state.text_shown, state.emoji_shown) == ("Website", ":rocket:")
     await status.turn_off(ALICE, "rate_limited", forget_token=False)
     state = await status.get(ALICE)
-    assert state is not None and state.token == TOKEN and not state.active
+    assert state is not None and state.token == TOKEN and not state.choice.enabled
     assert state.problem == "rate_limited" and state.text_shown == ""
     await status.turn_off(ALICE, "revoked", forget_token=True)
     state = await status.get(ALICE)

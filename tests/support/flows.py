@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import httpx
 
 from bot.fakes.slack_requests import SlackUser
 from tests.support.harness import AppHarness
@@ -28,3 +31,25 @@ def connect(app: AppHarness, user: SlackUser, password: str) -> dict[str, Any]:
     result = app.wait_for_view_update(view_id)
     app.wait_for_home(user, homes + 1)
     return result
+
+
+def install(app: AppHarness, user: SlackUser, name: str, *, rotate_tokens: bool = False) -> None:
+    """What a workspace admin does for "Add to Slack": open the install page, allow, come back.
+    The page asks for bot scopes only (nobody is asked for their status at install)."""
+    with httpx.Client(base_url=app.server.url) as browser:
+        page = browser.get("/slack/install")
+        assert page.status_code == 200, page.text
+        assert "user_scope=users" not in page.text
+        state = re.search(r"state=([\w\-]+)", page.text)
+        assert state, page.text
+        code = app.fake_slack.approve_install(
+            user.team_id, user.user_id, team_name=name, rotate_tokens=rotate_tokens
+        )
+        # Bolt marks the state cookie Secure; a browser on https would send it back.
+        cookie = page.headers["set-cookie"].split(";", 1)[0]
+        done = browser.get(
+            "/slack/oauth_redirect",
+            params={"code": code, "state": state[1]},
+            headers={"Cookie": cookie},
+        )
+        assert done.status_code == 200, done.text
