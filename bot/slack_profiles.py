@@ -11,14 +11,16 @@ sync stops and says so, rather than the app hammering Slack on their behalf.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.storage.status import Problem, UserToken
 
@@ -135,9 +137,9 @@ class SlackProfiles:
         )
 
     @staticmethod
-    async def _call(call: object) -> dict:  # type: ignore[type-arg]
+    async def _call(call: Awaitable[AsyncSlackResponse]) -> dict[str, Any]:
         try:
-            response = await call  # type: ignore[misc]
+            response = await call
         except SlackApiError as e:
             status = e.response.status_code
             data = e.response.data if isinstance(e.response.data, dict) else {}
